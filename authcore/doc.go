@@ -1,0 +1,9 @@
+// Package authcore is the gateway's domain: users, password hashing,
+// access tokens, refresh-token rotation and the Service that ties them
+// together.
+//
+// It imports no database, HTTP or Redis library, so every rule about who may
+// log in and which token is valid lives here once and is tested without a
+// network. Adapters (authcore/postgres, authcore/sqlite) implement Store;
+// the HTTP layer (package gateway) calls Service and maps its errors.
+package authcore
