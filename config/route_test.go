@@ -1,0 +1,154 @@
+package config_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/authgate/gatewayd/config"
+)
+
+// validRoute returns a route that passes validation.
+func validRoute() config.Route {
+	return config.Route{
+		Name:     "api",
+		Match:    config.RouteMatch{PathPrefix: "/api/"},
+		Upstream: []string{"http://127.0.0.1:9000"},
+		Auth:     config.AuthRequired,
+		Timeout:  30 * time.Second,
+	}
+}
+
+func TestRouteValidation(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(*config.Route)
+		key    string // "" means valid
+	}{
+		{"valid", func(*config.Route) {}, ""},
+		{"empty name", func(r *config.Route) { r.Name = "" }, "routes[0].name"},
+		{"upper-case name", func(r *config.Route) { r.Name = "API" }, "routes[0].name"},
+		{"name with space", func(r *config.Route) { r.Name = "my api" }, "routes[0].name"},
+		{"name with _ and -", func(r *config.Route) { r.Name = "my_api-2" }, ""},
+		{"no path prefix", func(r *config.Route) { r.Match.PathPrefix = "" }, "routes[0].match.path_prefix"},
+		{"relative path prefix", func(r *config.Route) { r.Match.PathPrefix = "api/" }, "routes[0].match.path_prefix"},
+		{"root prefix", func(r *config.Route) { r.Match.PathPrefix = "/" }, ""},
+		{"under /auth/", func(r *config.Route) { r.Match.PathPrefix = "/auth/login" }, "routes[0].match.path_prefix"},
+		{"/auth itself", func(r *config.Route) { r.Match.PathPrefix = "/auth" }, "routes[0].match.path_prefix"},
+		{"/authors is fine", func(r *config.Route) { r.Match.PathPrefix = "/authors/" }, ""},
+		{"/healthz", func(r *config.Route) { r.Match.PathPrefix = "/healthz" }, "routes[0].match.path_prefix"},
+		{"/readyz", func(r *config.Route) { r.Match.PathPrefix = "/readyz" }, "routes[0].match.path_prefix"},
+		{"/docs", func(r *config.Route) { r.Match.PathPrefix = "/docs" }, "routes[0].match.path_prefix"},
+		{"/openapi.json", func(r *config.Route) { r.Match.PathPrefix = "/openapi.json" }, "routes[0].match.path_prefix"},
+		{"dot-dot prefix", func(r *config.Route) { r.Match.PathPrefix = "/api/../auth/" }, "routes[0].match.path_prefix"},
+		{"double slash", func(r *config.Route) { r.Match.PathPrefix = "//api" }, "routes[0].match.path_prefix"},
+		{"exact host", func(r *config.Route) { r.Match.Host = "api.example.com" }, ""},
+		{"wildcard host", func(r *config.Route) { r.Match.Host = "*.example.com" }, ""},
+		{"host with port", func(r *config.Route) { r.Match.Host = "api.example.com:8080" }, "routes[0].match.host"},
+		{"inner wildcard", func(r *config.Route) { r.Match.Host = "api.*.com" }, "routes[0].match.host"},
+		{"upper-case host", func(r *config.Route) { r.Match.Host = "API.example.com" }, "routes[0].match.host"},
+		{"methods ok", func(r *config.Route) { r.Match.Methods = []string{"GET", "POST"} }, ""},
+		{"lower-case method", func(r *config.Route) { r.Match.Methods = []string{"GET", "post"} }, "routes[0].match.methods[1]"},
+		{"method with space", func(r *config.Route) { r.Match.Methods = []string{"GE T"} }, "routes[0].match.methods[0]"},
+		{"no upstream", func(r *config.Route) { r.Upstream = nil }, "routes[0].upstream"},
+		{"relative upstream", func(r *config.Route) { r.Upstream = []string{"127.0.0.1:9000"} }, "routes[0].upstream[0]"},
+		{"ftp upstream", func(r *config.Route) { r.Upstream = []string{"ftp://files"} }, "routes[0].upstream[0]"},
+		{"upstream without host", func(r *config.Route) { r.Upstream = []string{"http:///x"} }, "routes[0].upstream[0]"},
+		{"second upstream bad", func(r *config.Route) { r.Upstream = []string{"https://a", "https://"} }, "routes[0].upstream[1]"},
+		{"upstream with path", func(r *config.Route) { r.Upstream = []string{"https://a.internal/base"} }, ""},
+		{"auth optional", func(r *config.Route) { r.Auth = config.AuthOptional }, ""},
+		{"auth public", func(r *config.Route) { r.Auth = config.AuthPublic }, ""},
+		{"auth unknown", func(r *config.Route) { r.Auth = "none" }, "routes[0].auth"},
+		{"roles with required", func(r *config.Route) { r.Roles = []string{"admin"} }, ""},
+		{"roles with public", func(r *config.Route) { r.Roles, r.Auth = []string{"admin"}, config.AuthPublic }, "routes[0].roles"},
+		{"role with comma", func(r *config.Route) { r.Roles = []string{"a,b"} }, "routes[0].roles[0]"},
+		{"zero timeout", func(r *config.Route) { r.Timeout = 0 }, "routes[0].timeout"},
+		{"rate limit ok", func(r *config.Route) { r.RateLimit = "100-M" }, ""},
+		{"rate limit bad", func(r *config.Route) { r.RateLimit = "100 per minute" }, "routes[0].rate_limit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := validConfig()
+			r := validRoute()
+			tt.mutate(&r)
+			c.Routes = []config.Route{r}
+			ps := validateProblems(t, c)
+			if tt.key == "" {
+				if ps != nil {
+					t.Errorf("want valid, got:\n%v", ps)
+				}
+				return
+			}
+			if !ps.Has(tt.key) {
+				t.Errorf("want a problem for %s, got:\n%v", tt.key, ps)
+			}
+		})
+	}
+}
+
+func TestRouteNamesUnique(t *testing.T) {
+	c := validConfig()
+	a, b := validRoute(), validRoute()
+	b.Match.PathPrefix = "/other/"
+	c.Routes = []config.Route{a, b}
+	if ps := validateProblems(t, c); !ps.Has("routes[1].name") {
+		t.Errorf("want a duplicate-name problem on routes[1], got:\n%v", ps)
+	}
+}
+
+func TestRouteUpstreamStringOrList(t *testing.T) {
+	yaml := `
+routes:
+  - name: single
+    match: {path_prefix: /single/}
+    upstream: "http://127.0.0.1:9000"
+  - name: list
+    match: {path_prefix: /list/}
+    upstream: ["http://10.0.0.1:80", "http://10.0.0.2:80"]
+  - name: explicit
+    match: {path_prefix: /explicit/, methods: [GET]}
+    upstream:
+      - https://a.internal
+    auth: public
+    timeout: 2s
+    strip_prefix: true
+    rate_limit: 5-S
+`
+	cfg := mustLoad(t, writeFile(t, "gw.yaml", yaml), envOf(nil))
+	tests := []struct {
+		name     string
+		route    config.Route
+		upstream []string
+		auth     string
+		timeout  time.Duration
+	}{
+		{"string", cfg.Routes[0], []string{"http://127.0.0.1:9000"}, config.AuthRequired, 30 * time.Second},
+		{"list", cfg.Routes[1], []string{"http://10.0.0.1:80", "http://10.0.0.2:80"}, config.AuthRequired, 30 * time.Second},
+		{"explicit values", cfg.Routes[2], []string{"https://a.internal"}, config.AuthPublic, 2 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := tt.route
+			if !slices.Equal(r.Upstream, tt.upstream) || r.Auth != tt.auth || r.Timeout != tt.timeout {
+				t.Errorf("route = %+v", r)
+			}
+		})
+	}
+	if r := cfg.Routes[2]; !r.StripPrefix || r.RateLimit != "5-S" || !slices.Equal(r.Match.Methods, []string{"GET"}) {
+		t.Errorf("explicit route = %+v", r)
+	}
+}
+
+func TestRouteExplicitZeroTimeoutRejected(t *testing.T) {
+	yaml := "routes:\n  - name: a\n    match: {path_prefix: /a/}\n    upstream: http://127.0.0.1:1\n    timeout: 0s\n"
+	if ps := loadProblems(t, writeFile(t, "gw.yaml", yaml), envOf(nil)); !ps.Has("routes[0].timeout") {
+		t.Errorf("want routes[0].timeout problem, got:\n%v", ps)
+	}
+}
+
+func TestRouteMustBeMapping(t *testing.T) {
+	ps := loadProblems(t, writeFile(t, "gw.yaml", "routes:\n  - /api/\n"), envOf(nil))
+	if !ps.Has("routes[0]") {
+		t.Errorf("want a routes[0] problem, got:\n%v", ps)
+	}
+}

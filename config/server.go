@@ -1,0 +1,81 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"net/url"
+	"strconv"
+)
+
+// TrustedProxyNets returns server.trusted_proxies as networks, with a bare
+// IP widened to a single-address network (/32 or /128). Echo's
+// TrustIPRange takes *net.IPNet, hence the type.
+func (s Server) TrustedProxyNets() ([]*net.IPNet, error) {
+	nets := make([]*net.IPNet, 0, len(s.TrustedProxies))
+	for i, entry := range s.TrustedProxies {
+		prefix, err := parsePrefix(entry)
+		if err != nil {
+			return nil, fmt.Errorf("config: server.trusted_proxies[%d]: %w", i, err)
+		}
+		nets = append(nets, &net.IPNet{
+			IP:   prefix.Addr().AsSlice(),
+			Mask: net.CIDRMask(prefix.Bits(), prefix.Addr().BitLen()),
+		})
+	}
+	return nets, nil
+}
+
+// parsePrefix accepts "10.0.0.0/8" or a bare IP; host bits are masked off
+// so "10.1.2.3/8" means the whole 10.0.0.0/8 network.
+func parsePrefix(s string) (netip.Prefix, error) {
+	if addr, err := netip.ParseAddr(s); err == nil {
+		addr = addr.Unmap()
+		return netip.PrefixFrom(addr, addr.BitLen()), nil
+	}
+	prefix, err := netip.ParsePrefix(s)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("%q is not an IP address or CIDR network", s)
+	}
+	return prefix.Masked(), nil
+}
+
+// validate checks the server section.
+func (s Server) validate(ps *Problems) {
+	validateListen(ps, "server.listen", s.Listen)
+	for i, entry := range s.TrustedProxies {
+		if _, err := parsePrefix(entry); err != nil {
+			ps.addf(fmt.Sprintf("server.trusted_proxies[%d]", i), "%s", err.Error())
+		}
+	}
+	// The header timeout must be set: without it a slowloris client holds
+	// a connection forever by sending one header byte at a time.
+	positiveDuration(ps, "server.read_header_timeout", s.ReadHeaderTimeout)
+	nonNegativeDuration(ps, "server.read_timeout", s.ReadTimeout)
+	nonNegativeDuration(ps, "server.write_timeout", s.WriteTimeout)
+	nonNegativeDuration(ps, "server.idle_timeout", s.IdleTimeout)
+	positiveDuration(ps, "server.shutdown_timeout", s.ShutdownTimeout)
+	positive(ps, "server.max_header_bytes", s.MaxHeaderBytes)
+	if s.PublicBaseURL != "" {
+		u, err := url.Parse(s.PublicBaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			ps.addf("server.public_base_url", "%q must be an absolute http:// or https:// URL", s.PublicBaseURL)
+		}
+	}
+}
+
+// validateListen checks a host:port listen address; the host may be empty
+// (all interfaces) and the port 0 (any free port, useful in tests).
+func validateListen(ps *Problems, key, addr string) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		ps.addf(key, "%q is not a listen address; use host:port or :port, e.g. :8080", addr)
+		return
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		ps.addf(key, "%q has an invalid port; use a number from 0 to 65535", addr)
+	}
+	if host != "" && net.ParseIP(host) == nil && !hostRe.MatchString(host) {
+		ps.addf(key, "%q has an invalid host", addr)
+	}
+}
