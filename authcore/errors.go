@@ -32,6 +32,10 @@ var (
 	// ErrInsufficientRole means a valid identity lacks every role a resource
 	// accepts.
 	ErrInsufficientRole = errors.New("insufficient role")
+	// ErrInvalidHash means a stored password hash is not an argon2id PHC
+	// string this package accepts, or carries absurd parameters. It signals
+	// a corrupt or foreign row, never a wrong password, so it is a 500.
+	ErrInvalidHash = errors.New("invalid password hash")
 )
 
 // FieldError is one invalid input field, reported with a stable code that
@@ -47,6 +51,8 @@ type ValidationError struct {
 	Fields []FieldError
 }
 
+// Error lists every field and code, e.g. "validation failed: email:
+// invalid_email, password: password_too_short".
 func (e *ValidationError) Error() string {
 	parts := make([]string, len(e.Fields))
 	for i, f := range e.Fields {
@@ -80,6 +86,8 @@ type TokenError struct {
 	Err    error // underlying library error, never shown to clients
 }
 
+// Error names the reason and, for logs, the library's message. It never
+// contains the token or key material.
 func (e *TokenError) Error() string {
 	if e.Err != nil {
 		return "access token " + string(e.Reason) + ": " + e.Err.Error()

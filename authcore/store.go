@@ -61,9 +61,12 @@ type Store interface {
 	// RevokeUserRefreshTokens revokes every active token of the user and
 	// returns how many it revoked.
 	RevokeUserRefreshTokens(ctx context.Context, userID string, now time.Time) (int64, error)
-	// PurgeRefreshTokens deletes tokens that expired, or were revoked, before
-	// the cutoff. Where several replicas share a database only one purges at
-	// a time (Postgres uses an advisory lock); the others return 0, nil.
+	// PurgeRefreshTokens deletes tokens whose expires_at is before the
+	// cutoff, revoked or not. Revoked tokens are deliberately kept until
+	// their own expiry: reuse detection needs the row while the token could
+	// still be presented. Where several replicas share a database only one
+	// purges at a time (Postgres uses an advisory lock); the others return
+	// 0, nil.
 	PurgeRefreshTokens(ctx context.Context, cutoff time.Time) (int64, error)
 
 	// Ping checks the connection, for readiness probes.

@@ -1,0 +1,189 @@
+package authcore
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"fmt"
+	"runtime"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// DefaultQueueWait is how long a caller waits for a hashing slot when
+// HasherOptions.QueueWait is zero.
+const DefaultQueueWait = 2 * time.Second
+
+// HasherOptions configure a Hasher.
+type HasherOptions struct {
+	// Params are the cost parameters for new hashes; zero fields take the
+	// OWASP defaults. Existing hashes keep verifying with the parameters
+	// stored in them, so changing Params never locks anyone out.
+	Params Argon2Params
+	// MaxConcurrent caps simultaneous hash/verify operations. Zero means
+	// 2×GOMAXPROCS: argon2id with p=1 keeps one core busy, so more than
+	// GOMAXPROCS cannot raise throughput; the factor two lets a core pick
+	// up the next hash without waiting for a scheduler round trip. Peak
+	// hashing memory is MaxConcurrent × Params.Memory KiB (about 600 MiB
+	// on 16 cores with the defaults): size containers for it.
+	MaxConcurrent int
+	// QueueWait is how long a caller waits for a slot before getting
+	// ErrServerBusy. Zero means DefaultQueueWait; negative means do not
+	// wait at all.
+	QueueWait time.Duration
+}
+
+// Hasher hashes and verifies passwords with argon2id in PHC format.
+//
+// Argon2id is memory-hard on purpose, so an unbounded number of concurrent
+// logins would exhaust RAM. A semaphore caps the work in flight and turns
+// overload into a fast, explicit ErrServerBusy (HTTP 503) instead of an
+// OOM kill.
+type Hasher struct {
+	params    Argon2Params
+	sem       chan struct{}
+	queueWait time.Duration
+	dummy     phcHash
+	inFlight  atomic.Int64
+	refused   atomic.Uint64
+}
+
+// NewHasher builds a Hasher and precomputes the dummy hash DummyVerify
+// compares against. It panics if opts.Params (after defaults) fail
+// Argon2Params.Validate: configuration is validated at startup, so an
+// invalid value here is a programming error, like a bad regexp literal.
+func NewHasher(opts HasherOptions) *Hasher {
+	params := opts.Params.withDefaults()
+	if err := params.Validate(); err != nil {
+		panic(fmt.Sprintf("authcore: NewHasher: %v", err))
+	}
+	n := opts.MaxConcurrent
+	if n <= 0 {
+		n = 2 * runtime.GOMAXPROCS(0)
+	}
+	wait := opts.QueueWait
+	if wait == 0 {
+		wait = DefaultQueueWait
+	}
+	h := &Hasher{params: params, sem: make(chan struct{}, n), queueWait: wait}
+	// The dummy hash uses the CURRENT parameters and a random password no
+	// one knows, so verifying against it costs exactly what verifying a
+	// real, freshly hashed account costs.
+	secret := rand.Text()
+	salt := randomBytes(params.SaltLength)
+	h.dummy = phcHash{params: params, salt: salt, key: derive(secret, salt, params)}
+	return h
+}
+
+// Params returns the parameters new hashes use.
+func (h *Hasher) Params() Argon2Params { return h.params }
+
+// Hash returns an argon2id PHC string for password with a fresh random
+// salt. The password is NFKC-normalized first (see NormalizePassword).
+// It waits for a slot like Verify and may return ErrServerBusy.
+func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
+	password = NormalizePassword(password)
+	salt := randomBytes(h.params.SaltLength)
+	if err := h.acquire(ctx); err != nil {
+		return "", err
+	}
+	key := derive(password, salt, h.params)
+	h.release()
+	return encodePHC(h.params, salt, key), nil
+}
+
+// Verify checks password against phc using the parameters stored in phc,
+// so hashes made under older settings keep working. needsRehash is true
+// only when ok and the stored parameters differ from the current ones: the
+// caller should then store a fresh Hash. A phc this package cannot accept
+// wraps ErrInvalidHash.
+func (h *Hasher) Verify(ctx context.Context, password, phc string) (ok, needsRehash bool, err error) {
+	stored, err := parsePHC(phc)
+	if err != nil {
+		return false, false, err
+	}
+	ok, err = h.verify(ctx, NormalizePassword(password), stored)
+	if err != nil || !ok {
+		return false, false, err
+	}
+	return true, stored.params != h.params, nil
+}
+
+// DummyVerify spends the same time as a failed Verify, for unknown users:
+// without it, "no such email" would answer in microseconds and "wrong
+// password" in tens of milliseconds, and the difference enumerates
+// accounts. It takes a semaphore slot like Verify, so it also counts
+// against capacity exactly like a real attempt. Only ErrServerBusy or a
+// context error are returned.
+func (h *Hasher) DummyVerify(ctx context.Context, password string) error {
+	_, err := h.verify(ctx, NormalizePassword(password), h.dummy)
+	return err
+}
+
+// InFlight reports hashes running now (a metrics gauge).
+func (h *Hasher) InFlight() int { return int(h.inFlight.Load()) }
+
+// Refused reports how many hash requests were refused with ErrServerBusy (a metrics counter).
+func (h *Hasher) Refused() uint64 { return h.refused.Load() }
+
+// verify derives a key for the normalized password with stored's own
+// parameters and compares it in constant time.
+func (h *Hasher) verify(ctx context.Context, password string, stored phcHash) (bool, error) {
+	if err := h.acquire(ctx); err != nil {
+		return false, err
+	}
+	key := derive(password, stored.salt, stored.params)
+	h.release()
+	// Constant-time so the comparison leaks nothing about how many leading
+	// bytes matched.
+	return subtle.ConstantTimeCompare(key, stored.key) == 1, nil
+}
+
+// acquire takes a hashing slot, waiting at most queueWait.
+func (h *Hasher) acquire(ctx context.Context) error {
+	select {
+	case h.sem <- struct{}{}:
+		h.inFlight.Add(1)
+		return nil
+	default:
+	}
+	if h.queueWait < 0 {
+		h.refused.Add(1)
+		return ErrServerBusy
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("authcore: waiting for a hashing slot: %w", err)
+	}
+	timer := time.NewTimer(h.queueWait)
+	defer timer.Stop()
+	select {
+	case h.sem <- struct{}{}:
+		h.inFlight.Add(1)
+		return nil
+	case <-timer.C:
+		h.refused.Add(1)
+		return ErrServerBusy
+	case <-ctx.Done():
+		return fmt.Errorf("authcore: waiting for a hashing slot: %w", ctx.Err())
+	}
+}
+
+// release returns a slot taken by acquire.
+func (h *Hasher) release() {
+	h.inFlight.Add(-1)
+	<-h.sem
+}
+
+func derive(password string, salt []byte, p Argon2Params) []byte {
+	return argon2.IDKey([]byte(password), salt, p.Iterations, p.Memory, p.Parallelism, p.KeyLength)
+}
+
+// randomBytes reads n bytes from crypto/rand, which never fails (Go 1.24+
+// crashes the program instead of returning weak randomness).
+func randomBytes(n uint32) []byte {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return b
+}

@@ -1,0 +1,175 @@
+package authcore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// ClientMeta is recorded with refresh tokens for the user's session list.
+type ClientMeta struct {
+	IP        string
+	UserAgent string
+}
+
+// Session is what a successful register/login/refresh hands back.
+// RefreshToken is the only copy of the raw token: the store keeps its hash.
+type Session struct {
+	AccessToken      string
+	AccessExpiresAt  time.Time
+	RefreshToken     string
+	RefreshExpiresAt time.Time
+	User             *User
+}
+
+// Event names an auth outcome, for metrics. Values are stable and few, so
+// they are safe as a Prometheus label.
+type Event string
+
+// Events the Service reports through ServiceOptions.OnEvent.
+const (
+	EventLoginSuccess Event = "login_success"
+	EventLoginFailure Event = "login_failure"
+	EventRegister     Event = "register"
+	EventRefresh      Event = "refresh"
+	// EventRefreshReuse means a rotated or revoked refresh token came back:
+	// either the client raced itself or the token was stolen. All of the
+	// user's sessions were revoked.
+	EventRefreshReuse Event = "refresh_reuse"
+	EventLogout       Event = "logout"
+	// EventRehashFailed means a login succeeded but upgrading the stored
+	// hash to the current parameters did not; the next login retries.
+	EventRehashFailed Event = "rehash_failed"
+	// EventThrottleError means LoginThrottle.Failed or Succeeded returned an
+	// error. The login outcome is unaffected; the throttle count may be off.
+	EventThrottleError Event = "throttle_error"
+)
+
+// LoginThrottle limits failed logins per account across all IPs (issue 4).
+// Emails passed in are normalized. Check's error is returned to the caller
+// unchanged, so the throttle decides how "too many attempts" looks.
+type LoginThrottle interface {
+	Check(ctx context.Context, email string) error
+	Failed(ctx context.Context, email string) error
+	Succeeded(ctx context.Context, email string) error
+}
+
+// ServiceOptions configure a Service. Zero values take the defaults.
+type ServiceOptions struct {
+	RefreshTTL        time.Duration // default DefaultRefreshTTL
+	RegistrationOpen  bool          // false: Register returns ErrRegistrationClosed
+	DefaultRoles      []string      // roles given to self-registered users
+	PasswordMinLength int           // runes after NFKC; default DefaultPasswordMinLength
+	Throttle          LoginThrottle // optional per-account login limiter
+	OnEvent           func(Event)   // optional; called synchronously, keep it cheap
+	Now               func() time.Time
+}
+
+// Service is the use-case layer: every rule about who may register, log in
+// and refresh lives here, over a Store, a Hasher and AccessTokens.
+// It is safe for concurrent use.
+type Service struct {
+	store      Store
+	hasher     *Hasher
+	tokens     *AccessTokens
+	refreshTTL time.Duration
+	open       bool
+	roles      []string
+	minLength  int
+	throttle   LoginThrottle
+	onEvent    func(Event)
+	now        func() time.Time
+}
+
+// NewService wires the Service. Every dependency is passed in; nothing is
+// looked up globally.
+func NewService(store Store, hasher *Hasher, tokens *AccessTokens, opts ServiceOptions) *Service {
+	s := &Service{
+		store:      store,
+		hasher:     hasher,
+		tokens:     tokens,
+		refreshTTL: opts.RefreshTTL,
+		open:       opts.RegistrationOpen,
+		roles:      slices.Clone(opts.DefaultRoles),
+		minLength:  opts.PasswordMinLength,
+		throttle:   opts.Throttle,
+		onEvent:    opts.OnEvent,
+		now:        opts.Now,
+	}
+	if s.refreshTTL <= 0 {
+		s.refreshTTL = DefaultRefreshTTL
+	}
+	if s.minLength <= 0 {
+		s.minLength = DefaultPasswordMinLength
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s
+}
+
+// emit reports an event if anyone listens.
+func (s *Service) emit(e Event) {
+	if s.onEvent != nil {
+		s.onEvent(e)
+	}
+}
+
+// clock returns the current time in UTC, the zone stores round-trip.
+func (s *Service) clock() time.Time { return s.now().UTC() }
+
+// newSession issues an access token and stores a new refresh token for u.
+func (s *Service) newSession(ctx context.Context, op string, u *User, meta ClientMeta) (*Session, error) {
+	access, accessExp, err := s.tokens.Issue(u)
+	if err != nil {
+		return nil, fmt.Errorf("authcore: %s: %w", op, err)
+	}
+	raw := newRefreshToken()
+	rt := s.newRefreshRecord(raw, meta)
+	rt.UserID = u.ID
+	if err := s.store.CreateRefreshToken(ctx, rt); err != nil {
+		return nil, fmt.Errorf("authcore: %s: store refresh token: %w", op, err)
+	}
+	return &Session{
+		AccessToken:      access,
+		AccessExpiresAt:  accessExp,
+		RefreshToken:     raw,
+		RefreshExpiresAt: rt.ExpiresAt,
+		User:             u,
+	}, nil
+}
+
+// newRefreshRecord builds the stored form of raw; UserID is left to the
+// caller (or, on rotation, to the store).
+func (s *Service) newRefreshRecord(raw string, meta ClientMeta) *RefreshToken {
+	now := s.clock()
+	return &RefreshToken{
+		ID:        uuid.NewString(),
+		TokenHash: HashRefreshToken(raw),
+		IssuedAt:  now,
+		ExpiresAt: now.Add(s.refreshTTL),
+		ClientIP:  meta.IP,
+		UserAgent: meta.UserAgent,
+	}
+}
+
+// validateCredentials normalizes email and checks both fields, returning
+// one *ValidationError listing every bad field so a client can fix all of
+// them in one round trip.
+func (s *Service) validateCredentials(email, password string) (string, error) {
+	var fields []FieldError
+	normalized, code := normalizeEmail(email)
+	if code != "" {
+		fields = append(fields, FieldError{Field: "email", Code: code})
+	}
+	if code := passwordProblem(password, s.minLength); code != "" {
+		fields = append(fields, FieldError{Field: "password", Code: code})
+	}
+	if len(fields) > 0 {
+		return "", &ValidationError{Fields: fields}
+	}
+	return normalized, nil
+}

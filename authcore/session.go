@@ -1,0 +1,103 @@
+package authcore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+)
+
+// Refresh rotates a refresh token: the presented one is consumed and a new
+// one is returned with a fresh access token carrying the user's CURRENT
+// email and roles (so role changes reach clients within one access TTL).
+//
+// Every unusable token is ErrInvalidRefreshToken. A token that was already
+// rotated or revoked is a reuse: the store has revoked all of the user's
+// tokens, and the error also matches ErrRefreshTokenReused (RFC 6819
+// §5.2.2.3, OAuth 2.0 Security BCP §4.14).
+func (s *Service) Refresh(ctx context.Context, refreshToken string, meta ClientMeta) (*Session, error) {
+	// Garbage never costs a database round trip.
+	if !wellFormedRefreshToken(refreshToken) {
+		return nil, ErrInvalidRefreshToken
+	}
+	raw := newRefreshToken()
+	next := s.newRefreshRecord(raw, meta)
+	userID, err := s.store.RotateRefreshToken(ctx, HashRefreshToken(refreshToken), next, next.IssuedAt)
+	switch {
+	case errors.Is(err, ErrRefreshTokenReused):
+		s.emit(EventRefreshReuse)
+		return nil, fmt.Errorf("%w: %w", ErrInvalidRefreshToken, ErrRefreshTokenReused)
+	case errors.Is(err, ErrNotFound):
+		return nil, ErrInvalidRefreshToken
+	case err != nil:
+		return nil, fmt.Errorf("authcore: refresh: %w", err)
+	}
+	next.UserID = userID
+	u, err := s.store.UserByID(ctx, userID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, ErrInvalidRefreshToken
+	}
+	if err != nil {
+		return nil, fmt.Errorf("authcore: refresh: %w", err)
+	}
+	if u.Disabled {
+		// Security: the rotation above already minted a token; revoking
+		// everything (that one included) ends the disabled user's sessions
+		// rather than merely refusing this request.
+		if _, err := s.store.RevokeUserRefreshTokens(ctx, u.ID, s.clock()); err != nil {
+			return nil, fmt.Errorf("authcore: refresh: revoke disabled user's tokens: %w", err)
+		}
+		return nil, ErrInvalidRefreshToken
+	}
+	access, accessExp, err := s.tokens.Issue(u)
+	if err != nil {
+		return nil, fmt.Errorf("authcore: refresh: %w", err)
+	}
+	s.emit(EventRefresh)
+	return &Session{
+		AccessToken:      access,
+		AccessExpiresAt:  accessExp,
+		RefreshToken:     raw,
+		RefreshExpiresAt: next.ExpiresAt,
+		User:             u,
+	}, nil
+}
+
+// Logout revokes one refresh token. Unknown, malformed and already revoked
+// tokens are not an error: logout is idempotent and must not reveal whether
+// a token existed. Store failures are returned.
+func (s *Service) Logout(ctx context.Context, refreshToken string) error {
+	if wellFormedRefreshToken(refreshToken) {
+		if err := s.store.RevokeRefreshToken(ctx, HashRefreshToken(refreshToken), s.clock()); err != nil {
+			return fmt.Errorf("authcore: logout: %w", err)
+		}
+	}
+	s.emit(EventLogout)
+	return nil
+}
+
+// LogoutAll revokes every refresh token of the user ("log out everywhere").
+// Access tokens already issued stay valid until they expire, which is why
+// their TTL is short.
+func (s *Service) LogoutAll(ctx context.Context, userID string) error {
+	if _, err := s.store.RevokeUserRefreshTokens(ctx, userID, s.clock()); err != nil {
+		return fmt.Errorf("authcore: logout all: %w", err)
+	}
+	s.emit(EventLogout)
+	return nil
+}
+
+// Me returns the user behind an access token. ErrNotFound (wrapped) means
+// the account was deleted after the token was issued.
+func (s *Service) Me(ctx context.Context, userID string) (*User, error) {
+	u, err := s.store.UserByID(ctx, userID)
+	if err != nil {
+		return nil, fmt.Errorf("authcore: me: %w", err)
+	}
+	return u, nil
+}
+
+// newUserID returns a random (v4) UUID: ids appear in tokens and headers,
+// and random ids reveal neither creation order nor account count.
+func newUserID() string { return uuid.NewString() }

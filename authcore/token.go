@@ -1,0 +1,257 @@
+package authcore
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
+)
+
+// Access-token defaults, used for zero TokenOptions fields.
+const (
+	DefaultAccessTTL      = 15 * time.Minute
+	DefaultLeeway         = 30 * time.Second
+	DefaultIssuer         = "gatewayd"
+	DefaultAudience       = "gatewayd"
+	DefaultTokenCacheSize = 10000
+	// MaxTokenLength bounds what Verify will parse. Our tokens are a few
+	// hundred bytes; the bound stops a multi-kilobyte header from costing
+	// JSON decoding work before the signature is even checked.
+	MaxTokenLength = 8192
+)
+
+// signingAlg is the only algorithm issued or accepted. Pinning it closes
+// the classic JWT holes: "alg":"none", and RS256-public-key-as-HMAC-secret
+// confusion.
+const signingAlg = "HS256"
+
+// TokenOptions configure access-token signing and verification. Zero
+// values take the defaults above.
+type TokenOptions struct {
+	Secret          string   // signs and verifies; at least MinSecretLength
+	PreviousSecrets []string // verify only, for rotation; each at least MinSecretLength
+	Issuer          string   // iss claim issued and required
+	Audience        string   // aud claim issued and required
+	TTL             time.Duration
+	Leeway          time.Duration // clock-skew allowance on exp/nbf/iat; negative means none
+	CacheSize       int           // verified-token cache entries; negative disables
+	Now             func() time.Time
+}
+
+// Identity is what a verified access token says about its bearer.
+//
+// Verify may return the same *Identity to many callers (it is cached), so
+// callers must treat it, including Roles, as read-only.
+type Identity struct {
+	UserID    string
+	Email     string
+	Roles     []string
+	TokenID   string
+	ExpiresAt time.Time
+}
+
+// HasAnyRole reports whether the identity holds at least one of roles; an
+// empty list always matches, because a route without role requirements
+// only needs a valid token.
+func (id *Identity) HasAnyRole(roles []string) bool {
+	if len(roles) == 0 {
+		return true
+	}
+	for _, r := range roles {
+		if slices.Contains(id.Roles, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// accessClaims is the JWT payload: the registered claims plus what
+// upstreams need to authorize without calling back.
+type accessClaims struct {
+	jwt.RegisteredClaims
+	Email string   `json:"email"`
+	Roles []string `json:"roles"`
+}
+
+// AccessTokens issues and verifies HS256 access JWTs over a key ring.
+// It is safe for concurrent use.
+type AccessTokens struct {
+	ring     *keyRing
+	issuer   string
+	audience string
+	ttl      time.Duration
+	now      func() time.Time
+	parser   *jwt.Parser
+	cache    *tokenCache // nil when disabled
+}
+
+// NewAccessTokens validates opts and builds the key ring. A secret shorter
+// than MinSecretLength is refused with an error that says how to generate
+// a good one, so a weak key never reaches production silently.
+func NewAccessTokens(opts TokenOptions) (*AccessTokens, error) {
+	ring, err := newKeyRing(opts.Secret, opts.PreviousSecrets)
+	if err != nil {
+		return nil, err
+	}
+	t := &AccessTokens{
+		ring:     ring,
+		issuer:   orDefault(opts.Issuer, DefaultIssuer),
+		audience: orDefault(opts.Audience, DefaultAudience),
+		ttl:      opts.TTL,
+		now:      opts.Now,
+	}
+	if t.ttl <= 0 {
+		t.ttl = DefaultAccessTTL
+	}
+	if t.now == nil {
+		t.now = time.Now
+	}
+	leeway := opts.Leeway
+	if leeway == 0 {
+		leeway = DefaultLeeway
+	}
+	leeway = max(leeway, 0)
+	// Security: the algorithm, issuer and audience are pinned, exp is
+	// mandatory and iat may not lie in the future. Without WithValidMethods
+	// a token could pick its own algorithm.
+	t.parser = jwt.NewParser(
+		jwt.WithValidMethods([]string{signingAlg}),
+		jwt.WithIssuer(t.issuer),
+		jwt.WithAudience(t.audience),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithLeeway(leeway),
+		jwt.WithTimeFunc(t.now),
+	)
+	switch size := opts.CacheSize; {
+	case size == 0:
+		t.cache = newTokenCache(DefaultTokenCacheSize)
+	case size > 0:
+		t.cache = newTokenCache(size)
+	}
+	return t, nil
+}
+
+// TTL is the access-token lifetime.
+func (t *AccessTokens) TTL() time.Duration { return t.ttl }
+
+// Issue signs an access token for u with the current secret.
+func (t *AccessTokens) Issue(u *User) (token string, expiresAt time.Time, err error) {
+	if u == nil || u.ID == "" {
+		return "", time.Time{}, errors.New("authcore: issue access token: user has no id")
+	}
+	// JWT times have one-second precision; truncate first so expiresAt is
+	// exactly what the token says.
+	now := t.now().Truncate(time.Second)
+	expiresAt = now.Add(t.ttl)
+	roles := u.Roles
+	if roles == nil {
+		roles = []string{}
+	}
+	claims := accessClaims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Subject:   u.ID,
+			Issuer:    t.issuer,
+			Audience:  jwt.ClaimStrings{t.audience},
+			IssuedAt:  jwt.NewNumericDate(now),
+			NotBefore: jwt.NewNumericDate(now),
+			ExpiresAt: jwt.NewNumericDate(expiresAt),
+			ID:        uuid.NewString(),
+		},
+		Email: u.Email,
+		Roles: roles,
+	}
+	kid, key := t.ring.signingKey()
+	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)
+	tok.Header["kid"] = kid
+	token, err = tok.SignedString(key)
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("authcore: sign access token: %w", err)
+	}
+	return token, expiresAt, nil
+}
+
+// Verify checks a token and returns its identity. Every failure is a
+// *TokenError (errors.Is(err, ErrInvalidToken)) carrying the reason.
+// Tokens verified before are answered from a cache until their exp; the
+// returned *Identity is shared and must not be modified.
+func (t *AccessTokens) Verify(token string) (*Identity, error) {
+	if token == "" {
+		return nil, &TokenError{Reason: TokenMissing}
+	}
+	now := t.now()
+	if t.cache != nil {
+		if id := t.cache.get(token, now); id != nil {
+			return id, nil
+		}
+	}
+	if len(token) > MaxTokenLength {
+		return nil, &TokenError{Reason: TokenMalformed, Err: errors.New("token too long")}
+	}
+	var claims accessClaims
+	if _, err := t.parser.ParseWithClaims(token, &claims, t.keyFunc); err != nil {
+		return nil, &TokenError{Reason: tokenReason(err), Err: err}
+	}
+	if claims.Subject == "" {
+		return nil, &TokenError{Reason: TokenMalformed, Err: errors.New("token has no subject")}
+	}
+	id := &Identity{
+		UserID:    claims.Subject,
+		Email:     claims.Email,
+		Roles:     claims.Roles,
+		TokenID:   claims.ID,
+		ExpiresAt: claims.ExpiresAt.Time,
+	}
+	// Only successes are cached, and only while strictly unexpired: inside
+	// the leeway window the full check above decides every time.
+	if t.cache != nil && now.Before(id.ExpiresAt) {
+		t.cache.put(token, id, now)
+	}
+	return id, nil
+}
+
+// keyFunc selects the verification key by the token's kid header. An
+// unknown or missing kid fails (as TokenSignature) instead of falling back
+// to trying every key.
+func (t *AccessTokens) keyFunc(tok *jwt.Token) (any, error) {
+	kid, _ := tok.Header["kid"].(string)
+	key, ok := t.ring.lookup(kid)
+	if !ok {
+		return nil, errUnknownKeyID
+	}
+	return key, nil
+}
+
+// tokenReason maps a golang-jwt error to the reason reported to clients.
+// Signature problems are checked first: the library verifies the signature
+// before the claims, and a forged token must never be described by what
+// its (untrusted) claims say.
+func tokenReason(err error) TokenReason {
+	switch {
+	case errors.Is(err, jwt.ErrTokenSignatureInvalid), errors.Is(err, jwt.ErrTokenUnverifiable):
+		return TokenSignature
+	case errors.Is(err, jwt.ErrTokenMalformed):
+		return TokenMalformed
+	case errors.Is(err, jwt.ErrTokenExpired):
+		return TokenExpired
+	case errors.Is(err, jwt.ErrTokenNotValidYet), errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
+		return TokenNotYet
+	case errors.Is(err, jwt.ErrTokenInvalidIssuer):
+		return TokenIssuer
+	case errors.Is(err, jwt.ErrTokenInvalidAudience):
+		return TokenAudience
+	default:
+		return TokenMalformed // missing exp, wrongly typed claims, ...
+	}
+}
+
+// orDefault returns v, or def when v is empty.
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
