@@ -1,0 +1,162 @@
+package ratelimit
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/ulule/limiter/v3"
+)
+
+// Store kinds for Options.Store.
+const (
+	// StoreMemory counts per gateway instance; right for one instance or dev.
+	StoreMemory = "memory"
+	// StoreRedis counts in one Redis shared by every instance, so a budget
+	// is not multiplied by the number of replicas.
+	StoreRedis = "redis"
+)
+
+// Failure modes for Options.OnStoreError: what a request gets while Redis
+// cannot be reached.
+const (
+	// OnErrorFallback counts in a per-instance memory store. Limits stay
+	// enforced (per instance instead of globally), which keeps brute-force
+	// protection on without making Redis a single point of failure.
+	OnErrorFallback = "fallback"
+	// OnErrorAllow lets every request through: availability over protection.
+	OnErrorAllow = "allow"
+	// OnErrorDeny refuses every request: protection over availability.
+	OnErrorDeny = "deny"
+)
+
+// Defaults applied by New when the corresponding option is zero.
+const (
+	DefaultPrefix       = "gatewayd"
+	DefaultStoreTimeout = 50 * time.Millisecond
+)
+
+// Options configure a Limiter. The zero value is a working in-memory limiter
+// with the default policies.
+type Options struct {
+	// Store is StoreMemory or StoreRedis. Empty means StoreRedis when
+	// RedisURL is set and StoreMemory otherwise. StoreRedis without a
+	// RedisURL is an error rather than a silent per-instance fallback,
+	// because an operator who asked for shared limits must not get N
+	// independent budgets by accident.
+	Store string
+	// RedisURL selects the server(s); see ParseRedisURL for the accepted
+	// forms (single node, Sentinel, Cluster). It may carry a password, so
+	// callers should not log it.
+	RedisURL string
+	// Prefix starts every Redis key, so several deployments can share one
+	// Redis. Letters, digits, '_', '-' and '.' only. Default "gatewayd".
+	Prefix string
+	// OnStoreError is OnErrorFallback (default), OnErrorAllow or OnErrorDeny.
+	OnStoreError string
+	// StoreTimeout bounds every Redis call made for a request. It is the
+	// most latency Redis can add to a request. Default 50ms.
+	StoreTimeout time.Duration
+	// Policies maps a policy name to a rate in limiter's format
+	// "<limit>-<S|M|H|D>", e.g. "10-M". Entries override DefaultPolicies
+	// and add per-route policies (named with RoutePolicy).
+	Policies map[string]string
+	// Logger receives the degraded/recovered warnings. Nil discards.
+	Logger *slog.Logger
+	// Now is the clock for Retry-After and the probe gate. Nil means
+	// time.Now. (The stores' window arithmetic uses the wall clock.)
+	Now func() time.Time
+}
+
+// settings are Options after defaults and validation; immutable after New.
+type settings struct {
+	store        string
+	redisURL     string
+	prefix       string
+	onStoreError string
+	storeTimeout time.Duration
+	rates        map[string]limiter.Rate
+	logger       *slog.Logger
+	now          func() time.Time
+}
+
+// validate applies defaults and reports every problem at once, so an
+// operator fixes the whole configuration in one pass.
+func (o Options) validate() (settings, error) {
+	s := settings{
+		store:        o.Store,
+		redisURL:     o.RedisURL,
+		prefix:       o.Prefix,
+		onStoreError: o.OnStoreError,
+		storeTimeout: o.StoreTimeout,
+		rates:        make(map[string]limiter.Rate),
+		logger:       o.Logger,
+		now:          o.Now,
+	}
+	var problems []error
+	if s.store == "" {
+		s.store = StoreMemory
+		if s.redisURL != "" {
+			s.store = StoreRedis
+		}
+	}
+	switch s.store {
+	case StoreMemory:
+	case StoreRedis:
+		if s.redisURL == "" {
+			problems = append(problems, errors.New("store is redis but RedisURL is empty"))
+		} else if _, err := ParseRedisURL(s.redisURL); err != nil {
+			problems = append(problems, err)
+		}
+	default:
+		problems = append(problems, fmt.Errorf("store %q: want %q or %q", s.store, StoreMemory, StoreRedis))
+	}
+	if s.prefix == "" {
+		s.prefix = DefaultPrefix
+	}
+	if !validName(s.prefix, false) {
+		problems = append(problems, fmt.Errorf("prefix %q: use letters, digits, '_', '-' and '.'", s.prefix))
+	}
+	if s.onStoreError == "" {
+		s.onStoreError = OnErrorFallback
+	}
+	switch s.onStoreError {
+	case OnErrorFallback, OnErrorAllow, OnErrorDeny:
+	default:
+		problems = append(problems, fmt.Errorf("on_store_error %q: want %q, %q or %q",
+			s.onStoreError, OnErrorFallback, OnErrorAllow, OnErrorDeny))
+	}
+	if s.storeTimeout == 0 {
+		s.storeTimeout = DefaultStoreTimeout
+	}
+	if s.storeTimeout < 0 {
+		problems = append(problems, fmt.Errorf("store timeout %v: must be positive", s.storeTimeout))
+	}
+	policies := DefaultPolicies()
+	maps.Copy(policies, o.Policies)
+	for _, name := range slices.Sorted(maps.Keys(policies)) {
+		rate, err := parseRate(policies[name])
+		if err != nil {
+			problems = append(problems, fmt.Errorf("policy %q: %w", name, err))
+			continue
+		}
+		if !validPolicyName(name) {
+			problems = append(problems, fmt.Errorf("policy name %q: use letters, digits, '_', '-', '.' and ':' between parts, not starting with '_'", name))
+			continue
+		}
+		s.rates[name] = rate
+	}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if len(problems) > 0 {
+		return settings{}, fmt.Errorf("ratelimit: invalid options: %w", errors.Join(problems...))
+	}
+	return s, nil
+}
