@@ -1,0 +1,124 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/authgate/gatewayd/authcore"
+)
+
+// Problem codes: the stable, documented "code" member of every problem+json
+// body. Clients branch on these, never on the translated title or detail.
+const (
+	codeInvalidCredentials   = "invalid_credentials"
+	codeEmailTaken           = "email_taken"
+	codeRegistrationClosed   = "registration_closed"
+	codeInvalidRefreshToken  = "invalid_refresh_token"
+	codeValidationFailed     = "validation_failed"
+	codeMalformedRequest     = "malformed_request"
+	codePayloadTooLarge      = "payload_too_large"
+	codeUnsupportedMediaType = "unsupported_media_type"
+	codeInvalidToken         = "invalid_token"
+	codeInsufficientRole     = "insufficient_role"
+	codeServerBusy           = "server_busy"
+	codeRateLimited          = "rate_limited"
+	codeNotFound             = "not_found"
+	codeMethodNotAllowed     = "method_not_allowed"
+	codeRouteNotFound        = "route_not_found"
+	codeUpstreamUnavailable  = "upstream_unavailable"
+	codeUpstreamTimeout      = "upstream_timeout"
+	codeNotReady             = "not_ready"
+	codeInternalError        = "internal_error"
+	// codeClientClosed is logged, never written: the client is gone.
+	codeClientClosed = "client_closed"
+)
+
+// statusClientClosed is nginx's non-standard 499, used only in logs.
+const statusClientClosed = 499
+
+// problemCodes lists every code that can appear in a response body, so the
+// translation test can prove each one exists in every language.
+func problemCodes() []string {
+	return []string{
+		codeInvalidCredentials, codeEmailTaken, codeRegistrationClosed,
+		codeInvalidRefreshToken, codeValidationFailed, codeMalformedRequest,
+		codePayloadTooLarge, codeUnsupportedMediaType, codeInvalidToken,
+		codeInsufficientRole, codeServerBusy, codeRateLimited, codeNotFound,
+		codeMethodNotAllowed, codeRouteNotFound, codeUpstreamUnavailable,
+		codeUpstreamTimeout, codeNotReady, codeInternalError,
+	}
+}
+
+// classify is THE mapping from an error to an HTTP status and problem code;
+// nothing else in the gateway chooses an error status. Anything it does not
+// recognise is a 500 whose body says nothing about the cause.
+func classify(err error) (status int, code string) {
+	var (
+		validation *authcore.ValidationError
+		httpErr    *echo.HTTPError
+	)
+	switch {
+	// A canceled request context means the client disconnected (or the
+	// server is shutting down): there is nobody to answer.
+	case errors.Is(err, ErrClientClosed), errors.Is(err, context.Canceled):
+		return statusClientClosed, codeClientClosed
+
+	// Domain outcomes from authcore.
+	case errors.Is(err, authcore.ErrInvalidCredentials):
+		return http.StatusUnauthorized, codeInvalidCredentials
+	case errors.Is(err, authcore.ErrEmailTaken):
+		return http.StatusConflict, codeEmailTaken
+	case errors.Is(err, authcore.ErrRegistrationClosed):
+		return http.StatusForbidden, codeRegistrationClosed
+	case errors.Is(err, authcore.ErrInvalidRefreshToken):
+		return http.StatusUnauthorized, codeInvalidRefreshToken
+	case errors.As(err, &validation):
+		return http.StatusUnprocessableEntity, codeValidationFailed
+	case errors.Is(err, authcore.ErrInvalidToken):
+		return http.StatusUnauthorized, codeInvalidToken
+	case errors.Is(err, authcore.ErrInsufficientRole):
+		return http.StatusForbidden, codeInsufficientRole
+	case errors.Is(err, authcore.ErrServerBusy):
+		return http.StatusServiceUnavailable, codeServerBusy
+
+	// Request-shape problems found by decodeJSON.
+	case errors.Is(err, ErrMalformedRequest):
+		return http.StatusBadRequest, codeMalformedRequest
+	case errors.Is(err, ErrPayloadTooLarge):
+		return http.StatusRequestEntityTooLarge, codePayloadTooLarge
+	case errors.Is(err, ErrUnsupportedMediaType):
+		return http.StatusUnsupportedMediaType, codeUnsupportedMediaType
+
+	// Gateway and proxy conditions.
+	case errors.Is(err, ErrRateLimited):
+		return http.StatusTooManyRequests, codeRateLimited
+	case errors.Is(err, ErrRouteNotFound):
+		return http.StatusNotFound, codeRouteNotFound
+	case errors.Is(err, ErrUpstreamUnavailable):
+		return http.StatusBadGateway, codeUpstreamUnavailable
+	case errors.Is(err, ErrUpstreamTimeout):
+		return http.StatusGatewayTimeout, codeUpstreamTimeout
+	case errors.Is(err, ErrNotReady):
+		return http.StatusServiceUnavailable, codeNotReady
+
+	// Echo's router answers unknown gateway paths and wrong methods with
+	// *echo.HTTPError; only these statuses are expected from it.
+	case errors.As(err, &httpErr):
+		switch httpErr.Code {
+		case http.StatusNotFound:
+			return http.StatusNotFound, codeNotFound
+		case http.StatusMethodNotAllowed:
+			return http.StatusMethodNotAllowed, codeMethodNotAllowed
+		case http.StatusRequestEntityTooLarge:
+			return http.StatusRequestEntityTooLarge, codePayloadTooLarge
+		case http.StatusUnsupportedMediaType:
+			return http.StatusUnsupportedMediaType, codeUnsupportedMediaType
+		case http.StatusBadRequest:
+			return http.StatusBadRequest, codeMalformedRequest
+		}
+	}
+	return http.StatusInternalServerError, codeInternalError
+}

@@ -1,0 +1,165 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/authgate/gatewayd/authcore"
+)
+
+// AuthService is the behaviour the /auth API needs from authcore.Service.
+// Declaring it here keeps the server dependent on behaviour, not on the
+// concrete type, so a test can inject a service that fails on purpose.
+type AuthService interface {
+	Register(ctx context.Context, email, password string, meta authcore.ClientMeta) (*authcore.Session, error)
+	Login(ctx context.Context, email, password string, meta authcore.ClientMeta) (*authcore.Session, error)
+	Refresh(ctx context.Context, refreshToken string, meta authcore.ClientMeta) (*authcore.Session, error)
+	Logout(ctx context.Context, refreshToken string) error
+	LogoutAll(ctx context.Context, userID string) error
+	Me(ctx context.Context, userID string) (*authcore.User, error)
+}
+
+// TokenVerifier checks access tokens (*authcore.AccessTokens implements it).
+// Failures are *authcore.TokenError, which matches authcore.ErrInvalidToken.
+type TokenVerifier interface {
+	Verify(token string) (*authcore.Identity, error)
+}
+
+// DefaultAuthBodyLimit caps /auth request bodies: credentials and refresh
+// tokens are tiny, so anything bigger is a mistake or an attack.
+const DefaultAuthBodyLimit int64 = 64 << 10
+
+// Options carries every dependency of a Server; NewServer reads nothing from
+// the environment.
+type Options struct {
+	// Logger receives server-side errors (5xx, panics). Required: the
+	// gateway never logs through a global.
+	Logger *slog.Logger
+	// Auth implements the /auth use cases. Required.
+	Auth AuthService
+	// Tokens verifies bearer access tokens. Required.
+	Tokens TokenVerifier
+	// TrustedProxies are the networks whose X-Forwarded-For is believed.
+	// Empty means the socket peer is always the client.
+	TrustedProxies []netip.Prefix
+	// CORS is the cross-origin policy; the zero value allows no origin.
+	CORS CORSOptions
+	// AuthBodyLimit caps /auth request bodies in bytes (0 → 64 KiB).
+	AuthBodyLimit int64
+	// DocsEnabled switches on the API documentation pages (added later).
+	DocsEnabled bool
+	// Ready is the readiness check behind /readyz; nil means always ready.
+	Ready func(ctx context.Context) error
+	// Now is the clock used for token lifetimes and rate-limit headers
+	// (nil → time.Now), injectable so tests never sleep.
+	Now func() time.Time
+}
+
+// Server is the gateway's HTTP handler together with its dependencies.
+// Build it with NewServer; it is safe for concurrent use.
+type Server struct {
+	echo      *echo.Echo
+	log       *slog.Logger
+	auth      AuthService
+	tokens    TokenVerifier
+	cors      *corsPolicy
+	i18n      *localizer
+	ipOf      echo.IPExtractor
+	bodyLimit int64
+	docs      bool
+	ready     func(ctx context.Context) error
+	now       func() time.Time
+	// owned lists the exact paths registered with Echo's router; together
+	// with the /auth prefix they are the paths the gateway answers itself.
+	owned ownedPaths
+	// unrouted handles every request for a path the gateway does not own.
+	unrouted echo.HandlerFunc
+}
+
+// NewServer validates opts and builds the Echo instance with all routes and
+// middleware. It fails on a missing dependency rather than at first request.
+func NewServer(opts Options) (*Server, error) {
+	var problems []error
+	if opts.Logger == nil {
+		problems = append(problems, errors.New("missing Logger"))
+	}
+	if opts.Auth == nil {
+		problems = append(problems, errors.New("missing Auth service"))
+	}
+	if opts.Tokens == nil {
+		problems = append(problems, errors.New("missing Tokens verifier"))
+	}
+	if opts.AuthBodyLimit < 0 {
+		problems = append(problems, fmt.Errorf("AuthBodyLimit must not be negative, got %d", opts.AuthBodyLimit))
+	}
+	ipOf, err := newIPExtractor(opts.TrustedProxies)
+	if err != nil {
+		problems = append(problems, err)
+	}
+	cors, err := newCORSPolicy(opts.CORS)
+	if err != nil {
+		problems = append(problems, err)
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("gateway: invalid options: %w", errors.Join(problems...))
+	}
+
+	s := &Server{
+		log:       opts.Logger,
+		auth:      opts.Auth,
+		tokens:    opts.Tokens,
+		cors:      cors,
+		i18n:      newLocalizer(),
+		ipOf:      ipOf,
+		bodyLimit: opts.AuthBodyLimit,
+		docs:      opts.DocsEnabled,
+		ready:     opts.Ready,
+		now:       opts.Now,
+	}
+	if s.bodyLimit == 0 {
+		s.bodyLimit = DefaultAuthBodyLimit
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.Logger.SetOutput(echoLogWriter{log: s.log})
+	// SECURITY: Echo v4 without an explicit IPExtractor believes the first
+	// X-Forwarded-For / X-Real-IP value from anyone, so any client could
+	// pick its own IP for rate limits and session records.
+	e.IPExtractor = ipOf
+	e.HTTPErrorHandler = s.handleError
+	s.echo = e
+	s.routes(e)
+	s.owned = newOwnedPaths(e.Routes())
+	return s, nil
+}
+
+// Handler returns the root handler. cmd wraps it in an http.Server, which
+// owns listening and timeouts; tests wrap it in httptest.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// ClientIP returns the client address for r as the gateway sees it: the
+// socket peer, or — only when the peer is a trusted proxy — the right-most
+// X-Forwarded-For hop that is not itself trusted. The proxy and the rate
+// limiter use it so that every component agrees on who the client is.
+func (s *Server) ClientIP(r *http.Request) string { return s.ipOf(r) }
+
+// echoLogWriter sends Echo's few internal log lines (e.g. "response already
+// committed") to the server's slog logger instead of stdout.
+type echoLogWriter struct{ log *slog.Logger }
+
+func (w echoLogWriter) Write(p []byte) (int, error) {
+	w.log.Warn("echo", slog.String("message", string(p)))
+	return len(p), nil
+}
