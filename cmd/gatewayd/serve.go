@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"sync/atomic"
+	"time"
+
+	"github.com/authgate/gatewayd/config"
+	"github.com/authgate/gatewayd/gateway"
+)
+
+// serve runs the gateway until ctx is cancelled (SIGTERM/SIGINT), then
+// drains: readiness fails at once, the listener closes, in-flight requests
+// get server.shutdown_timeout to finish, and the stores close.
+func serve(ctx context.Context, configPath string, e env) int {
+	cfg, ok := loadConfig(configPath, e)
+	if !ok {
+		return 1
+	}
+	log := newLogger(cfg.Log, e.stderr)
+	if err := serveConfig(ctx, cfg, log, nil); err != nil {
+		log.Error("gatewayd stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// serveConfig is serve after configuration. started, when non-nil, receives
+// the bound public address (tests and the demo use it).
+func serveConfig(ctx context.Context, cfg *config.Config, log *slog.Logger, started func(addr string)) error {
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	defer st.Close()
+	if err := prepareSchema(ctx, st, cfg.Database.MigrateOnStartup); err != nil {
+		return err
+	}
+	c, err := newCore(cfg, st, nil, nil)
+	if err != nil {
+		return err
+	}
+
+	var draining atomic.Bool
+	trusted, err := trustedPrefixes(cfg.Server.TrustedProxies)
+	if err != nil {
+		return err
+	}
+	srv, err := gateway.NewServer(gateway.Options{
+		Logger:         log,
+		Auth:           c.service,
+		Tokens:         c.tokens,
+		TrustedProxies: trusted,
+		CORS: gateway.CORSOptions{
+			AllowedOrigins:   cfg.CORS.AllowedOrigins,
+			AllowedMethods:   cfg.CORS.AllowedMethods,
+			AllowedHeaders:   cfg.CORS.AllowedHeaders,
+			ExposedHeaders:   cfg.CORS.ExposedHeaders,
+			AllowCredentials: cfg.CORS.AllowCredentials,
+			MaxAge:           cfg.CORS.MaxAge,
+		},
+		AuthBodyLimit: cfg.Auth.BodyLimit,
+		DocsEnabled:   cfg.Docs.Enabled,
+		Ready: func(ctx context.Context) error {
+			if draining.Load() {
+				return errors.New("shutting down")
+			}
+			return st.Ping(ctx)
+		},
+	})
+	if err != nil {
+		return err
+	}
+
+	httpSrv := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: cfg.Server.ReadHeaderTimeout,
+		ReadTimeout:       cfg.Server.ReadTimeout,
+		WriteTimeout:      cfg.Server.WriteTimeout,
+		IdleTimeout:       cfg.Server.IdleTimeout,
+		MaxHeaderBytes:    cfg.Server.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.Server.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Server.Listen, err)
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpSrv.Serve(ln) }()
+	go purgeLoop(ctx, c, cfg.Auth.PurgeInterval, log)
+	log.Info("gatewayd listening", "addr", ln.Addr().String(), "version", version,
+		"database", cfg.DatabaseKind(), "routes", len(cfg.Routes))
+	if started != nil {
+		started(ln.Addr().String())
+	}
+
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	// Fail readiness first so load balancers stop routing here; Shutdown
+	// then closes the listener and waits for in-flight requests.
+	draining.Store(true)
+	log.Info("shutting down", "grace", cfg.Server.ShutdownTimeout.String())
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.Server.ShutdownTimeout)
+	defer cancel()
+	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("graceful shutdown: %w", err)
+	}
+	log.Info("shutdown complete")
+	return nil
+}
+
+// purgeLoop deletes expired refresh tokens every interval. On Postgres the
+// store takes an advisory lock, so with several replicas only one purges.
+func purgeLoop(ctx context.Context, c *core, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			n, err := c.service.PurgeExpired(ctx)
+			if err != nil {
+				log.Warn("purge expired refresh tokens", "err", err)
+				continue
+			}
+			log.Debug("purged expired refresh tokens", "count", n)
+		}
+	}
+}
+
+// trustedPrefixes turns validated CIDRs or bare IPs into prefixes.
+func trustedPrefixes(list []string) ([]netip.Prefix, error) {
+	out := make([]netip.Prefix, 0, len(list))
+	for _, s := range list {
+		if p, err := netip.ParsePrefix(s); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			return nil, fmt.Errorf("server.trusted_proxies: %q is not an IP or CIDR", s)
+		}
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
+}
