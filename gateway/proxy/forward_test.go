@@ -1,0 +1,255 @@
+package proxy_test
+
+import (
+	"crypto/tls"
+	"errors"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/authgate/gatewayd/gateway/proxy"
+)
+
+func forwarderFor(t testing.TB, route proxy.Route, opts proxy.ForwarderOptions, ups ...*upstream) *proxy.Forwarder {
+	t.Helper()
+	for _, u := range ups {
+		route.Upstreams = append(route.Upstreams, u.url(t))
+	}
+	if route.Name == "" {
+		route.Name = "test"
+	}
+	if route.PathPrefix == "" {
+		route.PathPrefix = "/"
+	}
+	return proxy.NewForwarder(&route, newTransport(t, proxy.TransportOptions{}), opts)
+}
+
+func TestAuthorizationRemovedUnlessPassAuthorization(t *testing.T) {
+	tests := []struct {
+		name string
+		pass bool
+		want string
+	}{
+		{"removed by default", false, ""},
+		{"kept with pass_authorization", true, "Bearer secret-token"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			up := newUpstream(t, nil)
+			fwd := forwarderFor(t, proxy.Route{PassAuthorization: tt.pass}, proxy.ForwarderOptions{}, up)
+			req := newRequest(t, "GET", "/x")
+			req.Header.Set("Authorization", "Bearer secret-token")
+			if err := fwd.Forward(newDiscard(), req); err != nil {
+				t.Fatalf("Forward: %v", err)
+			}
+			if got := up.last(t).Header.Get("Authorization"); got != tt.want {
+				t.Errorf("upstream Authorization = %q, want %q", got, tt.want)
+			}
+			if req.Header.Get("Authorization") == "" {
+				t.Error("Forward modified the inbound request's headers")
+			}
+		})
+	}
+}
+
+func TestForwardedHeadersTrustedOnlyFromTrustedProxies(t *testing.T) {
+	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("2001:db8::/32")}
+	spoof := func(r *http.Request) {
+		r.Header["X-Forwarded-For"] = []string{"198.51.100.1", "198.51.100.2"}
+		r.Header.Set("X-Forwarded-Host", "evil.example")
+		r.Header.Set("X-Forwarded-Proto", "https")
+		r.Header.Set("X-Real-Ip", "198.51.100.9")
+		r.Header.Set("Forwarded", "for=198.51.100.3;proto=https")
+	}
+	tests := []struct {
+		name                  string
+		remote                string
+		tls                   bool
+		prepare               func(*http.Request)
+		wantXFF, wantHost     string
+		wantProto, wantRealIP string
+	}{
+		{"untrusted peer: spoofs replaced", "203.0.113.7:5000", false, spoof,
+			"203.0.113.7", "app.example.com", "http", ""},
+		{"untrusted peer over TLS", "203.0.113.7:5000", true, spoof,
+			"203.0.113.7", "app.example.com", "https", ""},
+		{"trusted peer: chain appended", "10.1.2.3:5000", false, spoof,
+			"198.51.100.1, 198.51.100.2, 10.1.2.3", "evil.example", "https", "198.51.100.9"},
+		{"trusted IPv4-mapped peer", "[::ffff:10.1.2.3]:5000", false, spoof,
+			"198.51.100.1, 198.51.100.2, 10.1.2.3", "evil.example", "https", "198.51.100.9"},
+		{"trusted IPv6 peer without inbound headers", "[2001:db8::1]:5000", false, func(*http.Request) {},
+			"2001:db8::1", "app.example.com", "http", ""},
+		{"trusted peer with bogus proto", "10.1.2.3:5000", false, func(r *http.Request) {
+			r.Header.Set("X-Forwarded-Proto", "javascript")
+		}, "10.1.2.3", "app.example.com", "http", ""},
+		{"loopback is not implicitly trusted", "127.0.0.1:5000", false, spoof,
+			"127.0.0.1", "app.example.com", "http", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			up := newUpstream(t, nil)
+			fwd := forwarderFor(t, proxy.Route{}, proxy.ForwarderOptions{TrustedProxies: trusted}, up)
+			req := newRequest(t, "GET", "http://app.example.com/x")
+			req.RemoteAddr = tt.remote
+			if tt.tls {
+				req.TLS = &tls.ConnectionState{}
+			}
+			tt.prepare(req)
+			if err := fwd.Forward(newDiscard(), req); err != nil {
+				t.Fatalf("Forward: %v", err)
+			}
+			h := up.last(t).Header
+			if got := h.Values("X-Forwarded-For"); len(got) != 1 || got[0] != tt.wantXFF {
+				t.Errorf("X-Forwarded-For = %q, want [%q]", got, tt.wantXFF)
+			}
+			if got := h.Get("X-Forwarded-Host"); got != tt.wantHost {
+				t.Errorf("X-Forwarded-Host = %q, want %q", got, tt.wantHost)
+			}
+			if got := h.Get("X-Forwarded-Proto"); got != tt.wantProto {
+				t.Errorf("X-Forwarded-Proto = %q, want %q", got, tt.wantProto)
+			}
+			if got := h.Get("X-Real-Ip"); got != tt.wantRealIP {
+				t.Errorf("X-Real-Ip = %q, want %q", got, tt.wantRealIP)
+			}
+			if got := h.Get("Forwarded"); got != "" {
+				t.Errorf("Forwarded = %q, want it removed", got)
+			}
+		})
+	}
+}
+
+func TestForwardRewritesPath(t *testing.T) {
+	tests := []struct {
+		name                 string
+		prefix, base, target string
+		strip                bool
+		wantPath, wantQuery  string
+	}{
+		{"no strip", "/api/", "", "/api/users?id=1", false, "/api/users", "id=1"},
+		{"strip keeps leading slash", "/api/", "", "/api/users", true, "/users", ""},
+		{"strip bare prefix", "/api/", "", "/api", true, "/", ""},
+		{"strip exact prefix", "/api/", "", "/api/", true, "/", ""},
+		{"strip prefix without slash", "/api", "", "/apiv2/x", true, "/v2/x", ""},
+		{"strip prefix without slash at boundary", "/api", "", "/api/x", true, "/x", ""},
+		{"upstream base path joined", "/api/", "/base/", "/api/users", true, "/base/users", ""},
+		{"upstream query merged", "/", "/?from=gw", "/x?id=1", false, "/x", "from=gw&id=1"},
+		{"dot segments resolved before forwarding", "/public/", "", "/public/../admin/secret", false, "/admin/secret", ""},
+		{"double slashes collapsed", "/", "", "//x//y", false, "/x/y", ""},
+		{"encoded slash forwarded decoded", "/files/", "", "/files/a%2Fb", false, "/files/a/b", ""},
+		{"encoded dot-dot resolved", "/public/", "", "/public/%2e%2e/admin", false, "/admin", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			up := newUpstream(t, nil)
+			u := up.url(t)
+			if tt.base != "" {
+				u = mustURL(t, up.URL+tt.base)
+			}
+			route := proxy.Route{Name: "r", PathPrefix: tt.prefix, StripPrefix: tt.strip, Upstreams: []*url.URL{u}}
+			fwd := proxy.NewForwarder(&route, newTransport(t, proxy.TransportOptions{}), proxy.ForwarderOptions{})
+			if err := fwd.Forward(newDiscard(), newRequest(t, "GET", tt.target)); err != nil {
+				t.Fatalf("Forward: %v", err)
+			}
+			got := up.last(t)
+			if got.Path != tt.wantPath || got.RawPath != "" || got.RawQuery != tt.wantQuery {
+				t.Errorf("upstream got path %q (raw %q) query %q; want %q query %q",
+					got.Path, got.RawPath, got.RawQuery, tt.wantPath, tt.wantQuery)
+			}
+			if got.Host != u.Host {
+				t.Errorf("upstream Host = %q, want %q", got.Host, u.Host)
+			}
+		})
+	}
+}
+
+func TestForwardRejectsInvalidPath(t *testing.T) {
+	up := newUpstream(t, nil)
+	fwd := forwarderFor(t, proxy.Route{}, proxy.ForwarderOptions{}, up)
+	req := newRequest(t, "GET", "/x")
+	req.URL.Path = `/public/..\admin`
+	if err := fwd.Forward(newDiscard(), req); !errors.Is(err, proxy.ErrInvalidPath) {
+		t.Errorf("Forward error = %v, want ErrInvalidPath", err)
+	}
+	if up.count() != 0 {
+		t.Error("upstream was contacted")
+	}
+}
+
+func TestHopByHopHeadersDropped(t *testing.T) {
+	up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Connection", "X-Upstream-Private")
+		w.Header().Set("X-Upstream-Private", "1")
+		w.Header().Set("Keep-Alive", "timeout=5")
+		w.Header().Set("X-Upstream-Public", "1")
+	})
+	fwd := forwarderFor(t, proxy.Route{}, proxy.ForwarderOptions{}, up)
+	req := newRequest(t, "GET", "/x")
+	req.Header.Set("Connection", "X-Client-Private, Keep-Alive")
+	req.Header.Set("X-Client-Private", "1")
+	req.Header.Set("Keep-Alive", "timeout=5")
+	req.Header.Set("Proxy-Authorization", "Basic Zm9vOmJhcg==")
+	req.Header.Set("X-Client-Public", "1")
+	w := newDiscard()
+	if err := fwd.Forward(w, req); err != nil {
+		t.Fatalf("Forward: %v", err)
+	}
+	h := up.last(t).Header
+	for _, k := range []string{"X-Client-Private", "Keep-Alive", "Proxy-Authorization"} {
+		if _, ok := h[k]; ok {
+			t.Errorf("upstream received hop-by-hop header %s", k)
+		}
+	}
+	if h.Get("X-Client-Public") != "1" {
+		t.Error("upstream lost an end-to-end header")
+	}
+	for _, k := range []string{"X-Upstream-Private", "Keep-Alive"} {
+		if _, ok := w.h[k]; ok {
+			t.Errorf("client received hop-by-hop header %s", k)
+		}
+	}
+	if w.h.Get("X-Upstream-Public") != "1" {
+		t.Error("client lost an end-to-end response header")
+	}
+}
+
+func TestConnectionHeaderCannotDropIdentity(t *testing.T) {
+	up := newUpstream(t, nil)
+	names := proxy.DefaultIdentityHeaders()
+	policy := proxy.NewHeaderPolicy(names)
+	fwd := forwarderFor(t, proxy.Route{}, proxy.ForwarderOptions{Identity: names}, up)
+	req := newRequest(t, "GET", "/x")
+	req.Header.Set("Connection", "X-User-Id, X-User-Email, X-User-Roles")
+	policy.Strip(req.Header)
+	policy.Inject(req.Header, "user-1", "a@example.com", []string{"admin"})
+	if err := fwd.Forward(newDiscard(), req); err != nil {
+		t.Fatalf("Forward: %v", err)
+	}
+	h := up.last(t).Header
+	if h.Get("X-User-Id") != "user-1" || h.Get("X-User-Email") != "a@example.com" || h.Get("X-User-Roles") != "admin" {
+		t.Errorf("identity headers lost to a Connection listing: %v", h)
+	}
+}
+
+func TestForwardingHeaderVariantSpellingsDropped(t *testing.T) {
+	up := newUpstream(t, nil)
+	fwd := forwarderFor(t, proxy.Route{}, proxy.ForwarderOptions{}, up)
+	req := newRequest(t, "GET", "http://app.example.com/x")
+	for _, k := range []string{"X_Forwarded_For", "x-forwarded-for", "X_REAL_IP", "x_forwarded_host", "X-Forwarded_Proto", "FORWARDED"} {
+		req.Header[k] = []string{"spoofed"}
+	}
+	if err := fwd.Forward(newDiscard(), req); err != nil {
+		t.Fatalf("Forward: %v", err)
+	}
+	for k, v := range up.last(t).Header {
+		for _, s := range v {
+			if strings.Contains(s, "spoofed") {
+				t.Errorf("upstream received %s: %q", k, v)
+			}
+		}
+	}
+	if got := up.last(t).Header.Get("X-Forwarded-For"); got != "203.0.113.7" {
+		t.Errorf("X-Forwarded-For = %q, want the peer", got)
+	}
+}

@@ -1,0 +1,235 @@
+package proxy
+
+import (
+	"cmp"
+	"net/http"
+	"strings"
+)
+
+// IdentityHeaders names the request headers that carry the authenticated
+// identity to upstreams. Presets match what common upstream apps already
+// understand, so they can sit behind this gateway unchanged.
+type IdentityHeaders struct {
+	UserID string // carries the user's stable ID
+	Email  string // carries the normalized email
+	Roles  string // carries the roles, comma-separated
+}
+
+// DefaultIdentityHeaders returns X-User-Id, X-User-Email and X-User-Roles.
+func DefaultIdentityHeaders() IdentityHeaders {
+	return IdentityHeaders{UserID: "X-User-Id", Email: "X-User-Email", Roles: "X-User-Roles"}
+}
+
+// OAuth2ProxyIdentityHeaders returns the names oauth2-proxy sends
+// (X-Forwarded-User, X-Forwarded-Email, X-Forwarded-Groups).
+func OAuth2ProxyIdentityHeaders() IdentityHeaders {
+	return IdentityHeaders{UserID: "X-Forwarded-User", Email: "X-Forwarded-Email", Roles: "X-Forwarded-Groups"}
+}
+
+// AutheliaIdentityHeaders returns the names Authelia sends (Remote-User,
+// Remote-Email, Remote-Groups).
+func AutheliaIdentityHeaders() IdentityHeaders {
+	return IdentityHeaders{UserID: "Remote-User", Email: "Remote-Email", Roles: "Remote-Groups"}
+}
+
+// reservedIdentityHeaders are stripped whatever preset is configured.
+// An upstream may have been written for a different auth proxy (or may be
+// switched later), and it would trust these names just the same; a client
+// must never be able to supply any of them.
+func reservedIdentityHeaders() []string {
+	return []string{
+		"X-User-Id", "X-User-Email", "X-User-Roles",
+		"X-Forwarded-User", "X-Forwarded-Email", "X-Forwarded-Groups",
+		"X-Forwarded-Preferred-Username", "X-Forwarded-Access-Token",
+		"Remote-User", "Remote-Email", "Remote-Groups", "Remote-Name",
+		"X-Auth-Request-User", "X-Auth-Request-Email", "X-Auth-Request-Groups",
+		"X-Auth-Request-Preferred-Username", "X-Auth-Request-Access-Token",
+		"X-Remote-User",
+	}
+}
+
+// identityPrefix is the namespace stripped in full: every "X-User-*".
+const identityPrefix = "x-user-"
+
+// maxStackName is the longest header name Strip normalizes in a stack
+// buffer; longer names (only reachable if a configured name is longer)
+// take a slow, allocating path.
+const maxStackName = 128
+
+// HeaderPolicy removes client-supplied identity headers and injects the
+// gateway's own. It is immutable and safe for concurrent use.
+type HeaderPolicy struct {
+	names IdentityHeaders // canonical forms, written by Inject
+	// namespace holds every stripped name in normalized form (lower case,
+	// '_' → '-'); the "x-user-" prefix is checked separately.
+	namespace map[string]struct{}
+	maxLen    int // longest name in namespace
+	// Cheap pre-filters so the common, unrelated header is rejected
+	// without normalizing it: possible first bytes (normalized) and
+	// possible lengths (bit n set for a name of length n < 64).
+	first   [256]bool
+	lengths uint64
+}
+
+// NewHeaderPolicy builds the policy for the configured names. An empty name
+// falls back to the default preset's, so a partial config cannot turn
+// injection off silently.
+func NewHeaderPolicy(names IdentityHeaders) *HeaderPolicy {
+	def := DefaultIdentityHeaders()
+	names.UserID = cmp.Or(names.UserID, def.UserID)
+	names.Email = cmp.Or(names.Email, def.Email)
+	names.Roles = cmp.Or(names.Roles, def.Roles)
+	p := &HeaderPolicy{
+		names: IdentityHeaders{
+			UserID: http.CanonicalHeaderKey(names.UserID),
+			Email:  http.CanonicalHeaderKey(names.Email),
+			Roles:  http.CanonicalHeaderKey(names.Roles),
+		},
+		namespace: make(map[string]struct{}, 20),
+	}
+	p.first[identityPrefix[0]] = true
+	for _, n := range append(reservedIdentityHeaders(), names.UserID, names.Email, names.Roles) {
+		n = normalizeHeaderName(n)
+		p.namespace[n] = struct{}{}
+		p.maxLen = max(p.maxLen, len(n))
+		p.first[n[0]] = true
+		p.lengths |= 1 << min(len(n), 63)
+	}
+	return p
+}
+
+// Names returns the canonical header names Inject writes.
+func (p *HeaderPolicy) Names() IdentityHeaders { return p.names }
+
+// Strip deletes every header in the identity namespace from h: any name
+// that, lower-cased with '_' read as '-', starts with "x-user-" or equals a
+// configured or reserved identity name. It inspects every key as stored, so
+// it also catches non-canonical keys put into the map directly ("X_user_id"
+// stays non-canonical because Go only canonicalizes keys made of letters,
+// digits and '-').
+//
+// Security: this runs on every request before anything else reads the
+// headers. An identity header that survives would let a client claim to be
+// any user, so the check is spelling-insensitive rather than a Del of the
+// canonical names. Nothing is allocated when no key matches.
+func (p *HeaderPolicy) Strip(h http.Header) {
+	for k := range h {
+		if p.inNamespace(k) {
+			delete(h, k) // deleting the current key during range is safe
+		}
+	}
+}
+
+// inNamespace reports whether header name k belongs to the identity
+// namespace, in any case or '_'/'-' spelling.
+func (p *HeaderPolicy) inNamespace(k string) bool {
+	if k == "" || !p.first[normalizeByte(k[0])] {
+		return false
+	}
+	if len(k) >= len(identityPrefix) {
+		prefixed := true
+		for i := 0; i < len(identityPrefix); i++ {
+			if normalizeByte(k[i]) != identityPrefix[i] {
+				prefixed = false
+				break
+			}
+		}
+		if prefixed {
+			return true
+		}
+	}
+	if len(k) > p.maxLen || p.lengths&(1<<min(len(k), 63)) == 0 {
+		return false
+	}
+	if len(k) > maxStackName {
+		_, ok := p.namespace[normalizeHeaderName(k)]
+		return ok
+	}
+	var buf [maxStackName]byte
+	for i := 0; i < len(k); i++ {
+		buf[i] = normalizeByte(k[i])
+	}
+	_, ok := p.namespace[string(buf[:len(k)])] // no allocation: map index by converted bytes
+	return ok
+}
+
+// Inject sets the identity headers on h (usually the inbound request's,
+// after Strip): user ID, email and the roles comma-joined.
+//
+// Security: a value that could not be sent verbatim is never altered into
+// something else. A user ID or email containing a control character (CR,
+// LF, NUL, ...) is left out, and so is a role containing one or a comma (a
+// role "user,admin" would read as two roles upstream). Dropping a value
+// makes the upstream see less identity, never a different one. Empty
+// values and an empty role list are left out too.
+func (p *HeaderPolicy) Inject(h http.Header, userID, email string, roles []string) {
+	setSafe(h, p.names.UserID, userID)
+	setSafe(h, p.names.Email, email)
+	n := 0
+	for _, r := range roles {
+		if isSafeRole(r) {
+			n++
+		}
+	}
+	if n == 0 {
+		return
+	}
+	if n == len(roles) {
+		h[p.names.Roles] = []string{strings.Join(roles, ",")}
+		return
+	}
+	safe := make([]string, 0, n)
+	for _, r := range roles {
+		if isSafeRole(r) {
+			safe = append(safe, r)
+		}
+	}
+	h[p.names.Roles] = []string{strings.Join(safe, ",")}
+}
+
+// setSafe sets h[name] = v if v is a non-empty, control-free value.
+func setSafe(h http.Header, name, v string) {
+	if v == "" || !isSafeValue(v) {
+		return
+	}
+	h[name] = []string{v}
+}
+
+func isSafeRole(r string) bool {
+	return r != "" && isSafeValue(r) && strings.IndexByte(r, ',') < 0 &&
+		strings.TrimSpace(r) == r
+}
+
+// isSafeValue reports whether v has no control characters (RFC 9110 §5.5
+// allows HTAB in field values, but an identity never needs one).
+func isSafeValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// normalizeHeaderName is the spelling-insensitive form of a header name:
+// lower case, '_' read as '-'. Many servers (CGI, PHP, nginx with
+// underscores_in_headers, some frameworks) map "X_User_Id" onto the same
+// variable as "X-User-Id", so both spellings are the same header to us.
+func normalizeHeaderName(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		b[i] = normalizeByte(c)
+	}
+	return string(b)
+}
+
+func normalizeByte(c byte) byte {
+	switch {
+	case 'A' <= c && c <= 'Z':
+		return c + 'a' - 'A'
+	case c == '_':
+		return '-'
+	default:
+		return c
+	}
+}

@@ -1,0 +1,111 @@
+package proxy
+
+import (
+	"fmt"
+	"net/url"
+	"time"
+)
+
+// AuthMode is a route's authentication policy. The zero value is
+// AuthRequired, so a route that forgets to say is closed, not open.
+type AuthMode int
+
+// Authentication policies a route can have.
+const (
+	// AuthRequired rejects requests without a valid access token.
+	AuthRequired AuthMode = iota
+	// AuthOptional forwards anonymous requests (without identity headers)
+	// but rejects an invalid token, and injects identity for a valid one.
+	AuthOptional
+	// AuthPublic forwards every request and never injects identity. The
+	// inbound identity headers are still stripped.
+	AuthPublic
+)
+
+// String returns the config spelling ("required", "optional", "public"),
+// used in logs and error messages.
+func (m AuthMode) String() string {
+	switch m {
+	case AuthRequired:
+		return "required"
+	case AuthOptional:
+		return "optional"
+	case AuthPublic:
+		return "public"
+	default:
+		return fmt.Sprintf("AuthMode(%d)", int(m))
+	}
+}
+
+// ParseAuthMode turns the config spelling into an AuthMode; "" means
+// required, so omitting the key fails closed.
+func ParseAuthMode(s string) (AuthMode, error) {
+	switch s {
+	case "", "required":
+		return AuthRequired, nil
+	case "optional":
+		return AuthOptional, nil
+	case "public":
+		return AuthPublic, nil
+	default:
+		return AuthRequired, fmt.Errorf("proxy: parse auth mode %q: %w", s, ErrInvalidRoute)
+	}
+}
+
+// Route is one entry of the route table: which requests it matches and how
+// they are forwarded. It is a plain configuration value; once handed to
+// NewRouter or NewForwarder it must not be modified.
+type Route struct {
+	// Name identifies the route in errors, logs and metrics.
+	Name string
+	// Host restricts the route to one host: "" matches any host,
+	// "api.example.com" matches exactly, "*.example.com" matches any
+	// subdomain at any depth (but not example.com itself). Matching is
+	// case-insensitive and ignores the port.
+	Host string
+	// PathPrefix is a plain string prefix of the cleaned request path. A
+	// prefix ending in "/" also matches the path without that slash
+	// ("/api/" matches "/api"). It must start with "/" and be clean.
+	PathPrefix string
+	// Methods lists the allowed methods (case-sensitive, as HTTP methods
+	// are); nil or empty allows all. A route with a method list beats one without for
+	// the same host and prefix.
+	Methods []string
+	// Upstreams are the targets, used round-robin; a target whose dial
+	// failed is skipped for a short cooldown.
+	Upstreams []*url.URL
+	// StripPrefix removes PathPrefix from the forwarded path (keeping a
+	// leading "/").
+	StripPrefix bool
+	// Auth is the authentication policy the gateway applies before
+	// forwarding.
+	Auth AuthMode
+	// Roles, if non-empty, lists the roles of which the identity needs at
+	// least one.
+	Roles []string
+	// PassAuthorization forwards the client's Authorization header. It is
+	// removed by default so the gateway's access token never leaks to an
+	// upstream that does not need it.
+	PassAuthorization bool
+	// Timeout bounds the wait for the upstream's response headers (not the
+	// body, so long SSE and WebSocket streams survive it). Zero means only
+	// the transport's ResponseHeaderTimeout applies.
+	Timeout time.Duration
+	// RateLimit is the route's limit in ulule/limiter format ("100-M"), or
+	// "" for none. The proxy only carries it; the gateway enforces it.
+	RateLimit string
+}
+
+// allowsMethod reports whether the route accepts method. Methods are
+// compared exactly: HTTP methods are case-sensitive (RFC 9110 §9.1).
+func (r *Route) allowsMethod(method string) bool {
+	if len(r.Methods) == 0 {
+		return true
+	}
+	for _, m := range r.Methods {
+		if m == method {
+			return true
+		}
+	}
+	return false
+}

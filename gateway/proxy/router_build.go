@@ -1,0 +1,189 @@
+package proxy
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// NewRouter validates routes and builds the table. It reports every
+// problem at once (errors.Join): invalid routes wrap ErrInvalidRoute, and
+// each pair of routes that could match the same request with equal
+// precedence wraps ErrRouteOverlap and names both routes.
+//
+// Two routes overlap when they have the same host pattern, the same path
+// prefix, and method sets that intersect (no list means every method). A
+// route with a method list and one without, for the same host and prefix,
+// do not overlap: the method-specific route wins for its methods.
+func NewRouter(routes []Route) (*Router, error) {
+	rt := &Router{routes: make([]*Route, len(routes))}
+	patterns := make([]hostPattern, len(routes))
+	var errs []error
+	names := make(map[string]bool, len(routes))
+	for i := range routes {
+		r := cloneRoute(routes[i])
+		rt.routes[i] = r
+		p, err := validateRoute(r)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("proxy: route %q: %w: %w", r.Name, ErrInvalidRoute, err))
+		}
+		if names[r.Name] {
+			errs = append(errs, fmt.Errorf("proxy: route %q: %w: duplicate name", r.Name, ErrInvalidRoute))
+		}
+		names[r.Name] = true
+		patterns[i] = p
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+
+	groups := make(map[hostPattern]*hostGroup)
+	for i, r := range rt.routes {
+		g := groups[patterns[i]]
+		if g == nil {
+			g = &hostGroup{prefixes: make(map[string][]*Route)}
+			groups[patterns[i]] = g
+		}
+		for _, other := range g.prefixes[r.PathPrefix] {
+			if err := overlap(other, r, patterns[i]); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		g.prefixes[r.PathPrefix] = append(g.prefixes[r.PathPrefix], r)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+
+	for p, g := range groups {
+		g.finish()
+		switch {
+		case p.key == "":
+			rt.any = g
+		case p.wildcard:
+			if rt.wild == nil {
+				rt.wild = make(map[string]*hostGroup)
+			}
+			rt.wild[p.key] = g
+		default:
+			if rt.exact == nil {
+				rt.exact = make(map[string]*hostGroup)
+			}
+			rt.exact[p.key] = g
+		}
+	}
+	return rt, nil
+}
+
+// finish orders each prefix's routes (method-specific first, stable in
+// config order), fills the bare-prefix index and the length list.
+func (g *hostGroup) finish() {
+	seen := make(map[int]bool)
+	for prefix, rs := range g.prefixes {
+		slices.SortStableFunc(rs, func(a, b *Route) int {
+			return boolOrder(len(a.Methods) == 0) - boolOrder(len(b.Methods) == 0)
+		})
+		if len(prefix) > 1 && strings.HasSuffix(prefix, "/") {
+			if g.bare == nil {
+				g.bare = make(map[string][]*Route)
+			}
+			g.bare[prefix[:len(prefix)-1]] = rs
+		}
+		if !seen[len(prefix)] {
+			seen[len(prefix)] = true
+			g.lengths = append(g.lengths, len(prefix))
+		}
+	}
+	slices.Sort(g.lengths)
+	slices.Reverse(g.lengths)
+}
+
+func boolOrder(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// overlap reports whether a and b, which share host pattern and prefix,
+// would tie for some request.
+func overlap(a, b *Route, p hostPattern) error {
+	var methods string
+	switch {
+	case len(a.Methods) == 0 && len(b.Methods) == 0:
+		methods = "any method"
+	case len(a.Methods) == 0 || len(b.Methods) == 0:
+		return nil // the route with a method list wins for its methods
+	default:
+		var common []string
+		for _, m := range a.Methods {
+			if slices.Contains(b.Methods, m) && !slices.Contains(common, m) {
+				common = append(common, m)
+			}
+		}
+		if len(common) == 0 {
+			return nil
+		}
+		methods = "method " + strings.Join(common, ", ")
+	}
+	return fmt.Errorf("proxy: routes %q and %q: %w: both match %s, path prefix %q and %s",
+		a.Name, b.Name, ErrRouteOverlap, p, a.PathPrefix, methods)
+}
+
+// validateRoute checks the fields the router depends on and returns the
+// canonical host pattern. Upstreams are checked by NewForwarder's caller
+// (config validation); the router needs none.
+func validateRoute(r *Route) (hostPattern, error) {
+	var errs []error
+	if r.Name == "" {
+		errs = append(errs, errors.New("name is empty"))
+	}
+	p, err := parseHostPattern(r.Host)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if c, ok := CleanPath(r.PathPrefix); !ok || c != r.PathPrefix {
+		// An unclean prefix ("/a//b", "/a/../b") could never match a
+		// cleaned request path, so it is a config mistake, not a route.
+		errs = append(errs, fmt.Errorf("path prefix %q must be a clean absolute path", r.PathPrefix))
+	}
+	for _, m := range r.Methods {
+		if !isToken(m) {
+			errs = append(errs, fmt.Errorf("method %q is not a valid HTTP method token", m))
+		}
+	}
+	if r.Auth < AuthRequired || r.Auth > AuthPublic {
+		errs = append(errs, fmt.Errorf("unknown auth mode %d", int(r.Auth)))
+	}
+	if r.Timeout < 0 {
+		errs = append(errs, fmt.Errorf("timeout %s is negative", r.Timeout))
+	}
+	return p, errors.Join(errs...)
+}
+
+// isToken reports whether s is an RFC 9110 token (the grammar of a method).
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// cloneRoute copies r and its slices, so the caller's later edits cannot
+// change a built table.
+func cloneRoute(r Route) *Route {
+	r.Methods = slices.Clone(r.Methods)
+	r.Roles = slices.Clone(r.Roles)
+	r.Upstreams = slices.Clone(r.Upstreams)
+	return &r
+}
