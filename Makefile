@@ -6,7 +6,7 @@ LDFLAGS  := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 10s
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: all build test test-unit fuzz lint demo bench clean
+.PHONY: all build deps test test-unit fuzz lint demo bench clean
 
 all: build
 
@@ -17,9 +17,14 @@ build:
 ## test: the whole suite with the race detector against real PostgreSQL and
 ## Redis (throwaway servers unless TEST_DATABASE_URL / TEST_REDIS_URL are
 ## set), then a short fuzz run of the header-stripping/route-matching path.
-test:
+test: deps
 	$(GO) run ./cmd/testenv -- $(GO) test -race -count=1 -timeout 15m ./...
 	$(MAKE) --no-print-directory fuzz
+
+## deps: install nginx, PostgreSQL and redis-server if missing (root +
+## apt-get), else print the install line and fail; instant when present
+deps:
+	@./.ci/deps
 
 ## fuzz: run the committed fuzz target briefly (FUZZTIME=1m for longer)
 fuzz:

@@ -40,6 +40,11 @@ type Server struct {
 	MaxHeaderBytes int           `mapstructure:"max_header_bytes" json:"max_header_bytes"`
 	// ShutdownTimeout bounds the graceful drain after SIGTERM.
 	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout" json:"shutdown_timeout"`
+	// DrainDelay is how long the gateway keeps accepting connections after
+	// SIGTERM while /readyz already fails, so load balancers that poll
+	// readiness stop sending traffic before the listener closes. 0 closes
+	// at once; Kubernetes behind a Service wants a few seconds.
+	DrainDelay time.Duration `mapstructure:"drain_delay" json:"drain_delay"`
 	// PublicBaseURL is the externally visible URL, used in docs; optional.
 	PublicBaseURL string `mapstructure:"public_base_url" json:"public_base_url"`
 }

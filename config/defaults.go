@@ -25,6 +25,7 @@ func Defaults() Config {
 			IdleTimeout:       120 * time.Second,
 			MaxHeaderBytes:    1 << 20,
 			ShutdownTimeout:   30 * time.Second,
+			DrainDelay:        0,
 			PublicBaseURL:     "",
 		},
 		Log: Log{Level: "info", Format: "json"},

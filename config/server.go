@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strconv"
+	"time"
 )
 
 // TrustedProxyNets returns server.trusted_proxies as networks, with a bare
@@ -40,6 +41,9 @@ func parsePrefix(s string) (netip.Prefix, error) {
 	return prefix.Masked(), nil
 }
 
+// maxDrainDelay caps server.drain_delay.
+const maxDrainDelay = 5 * time.Minute
+
 // validate checks the server section.
 func (s Server) validate(ps *Problems) {
 	validateListen(ps, "server.listen", s.Listen)
@@ -55,6 +59,11 @@ func (s Server) validate(ps *Problems) {
 	nonNegativeDuration(ps, "server.write_timeout", s.WriteTimeout)
 	nonNegativeDuration(ps, "server.idle_timeout", s.IdleTimeout)
 	positiveDuration(ps, "server.shutdown_timeout", s.ShutdownTimeout)
+	// The delay runs before the grace period, so an orchestrator's kill
+	// deadline must cover both; a delay of minutes is a typo, not a plan.
+	if s.DrainDelay < 0 || s.DrainDelay > maxDrainDelay {
+		ps.addf("server.drain_delay", "must be between 0s and %s", maxDrainDelay)
+	}
 	positive(ps, "server.max_header_bytes", s.MaxHeaderBytes)
 	if s.PublicBaseURL != "" {
 		u, err := url.Parse(s.PublicBaseURL)

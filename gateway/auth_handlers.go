@@ -142,6 +142,7 @@ func (s *Server) handleMe() echo.HandlerFunc {
 // writeSession encodes a Session as a token response. Tokens must not be
 // cached anywhere (RFC 6749 §5.1: Cache-Control: no-store, Pragma: no-cache).
 func (s *Server) writeSession(c echo.Context, status int, sess *authcore.Session) error {
+	setUser(c, sess.User.ID) // the access log's user_id (request_trace.go)
 	now := s.now()
 	h := c.Response().Header()
 	h.Set("Cache-Control", "no-store")

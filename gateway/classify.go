@@ -8,6 +8,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/authgate/gatewayd/authcore"
+	"github.com/authgate/gatewayd/gateway/proxy"
+	"github.com/authgate/gatewayd/ratelimit"
 )
 
 // Problem codes: the stable, documented "code" member of every problem+json
@@ -61,6 +63,24 @@ func classify(err error) (status int, code string) {
 		httpErr    *echo.HTTPError
 	)
 	switch {
+	// The reverse proxy's outcomes come first: an upstream that timed out
+	// also wraps context.Canceled (its round trip was canceled), which
+	// must not read as a client that left.
+	case errors.Is(err, proxy.ErrClientGone):
+		return statusClientClosed, codeClientClosed
+	case errors.Is(err, proxy.ErrUpstreamTimeout):
+		return http.StatusGatewayTimeout, codeUpstreamTimeout
+	case errors.Is(err, proxy.ErrUpstreamUnavailable):
+		return http.StatusBadGateway, codeUpstreamUnavailable
+	case errors.Is(err, proxy.ErrBodyTooLarge):
+		return http.StatusRequestEntityTooLarge, codePayloadTooLarge
+	case errors.Is(err, proxy.ErrInvalidPath):
+		return http.StatusBadRequest, codeMalformedRequest
+	// Forward-auth without a route: 403, because nginx auth_request turns
+	// anything but 2xx, 401 and 403 into a 500 (forward_auth.go).
+	case errors.Is(err, errNoRouteToVerify):
+		return http.StatusForbidden, codeRouteNotFound
+
 	// A canceled request context means the client disconnected (or the
 	// server is shutting down): there is nobody to answer.
 	case errors.Is(err, ErrClientClosed), errors.Is(err, context.Canceled):
@@ -93,7 +113,9 @@ func classify(err error) (status int, code string) {
 		return http.StatusUnsupportedMediaType, codeUnsupportedMediaType
 
 	// Gateway and proxy conditions.
-	case errors.Is(err, ErrRateLimited):
+	// ratelimit.ErrLimited comes from the /auth and per-route limits and,
+	// unchanged through authcore.Service.Login, from the per-account throttle.
+	case errors.Is(err, ErrRateLimited), errors.Is(err, ratelimit.ErrLimited):
 		return http.StatusTooManyRequests, codeRateLimited
 	case errors.Is(err, ErrRouteNotFound):
 		return http.StatusNotFound, codeRouteNotFound

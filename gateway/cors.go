@@ -102,14 +102,21 @@ func (p *corsPolicy) handle(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 
 		if allowed {
-			h.Set("Access-Control-Allow-Origin", origin)
-			if p.exposed != "" {
-				h.Set("Access-Control-Expose-Headers", p.exposed)
-			}
-			if p.credentials {
-				h.Set("Access-Control-Allow-Credentials", "true")
-			}
+			p.decorateActual(h, origin)
 		}
 		return next(c)
+	}
+}
+
+// decorateActual writes the headers an actual (non-preflight) request from
+// the allowed origin gets. The proxy calls it again when an upstream's
+// informational response cleared them (proxy_response.go).
+func (p *corsPolicy) decorateActual(h http.Header, origin string) {
+	h.Set("Access-Control-Allow-Origin", origin)
+	if p.exposed != "" {
+		h.Set("Access-Control-Expose-Headers", p.exposed)
+	}
+	if p.credentials {
+		h.Set("Access-Control-Allow-Credentials", "true")
 	}
 }

@@ -8,8 +8,9 @@
 // an error into a status and a stable, translated error code.
 //
 // Requests for paths the gateway does not own never reach Echo's router:
-// they go to a single fallback handler, which later hosts the reverse proxy.
-// That keeps 404/405 answers for gateway endpoints exact, and makes it
+// they go to a single fallback handler, the authenticating reverse proxy
+// (proxy_handler.go: match → token per route policy → roles → route limit →
+// identity headers → gateway/proxy.Forwarder). That keeps 404/405 answers for gateway endpoints exact, and makes it
 // impossible for a request that looks like /auth in any spelling to be
 // forwarded upstream.
 package gateway

@@ -1,17 +1,10 @@
 package gateway
 
 import (
-	"context"
-	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 )
-
-// readyTimeout bounds the readiness check so a hung dependency turns into a
-// prompt 503 instead of a probe timeout.
-const readyTimeout = 2 * time.Second
 
 // statusResponse is the body of the health endpoints.
 type statusResponse struct {
@@ -27,18 +20,23 @@ func (s *Server) handleHealthz() echo.HandlerFunc {
 	}
 }
 
-// handleReadyz is readiness: it runs Options.Ready (nil → always ready) and
-// answers 503 not_ready when a dependency is down, without saying which.
+// handleReadyz is readiness: it runs every ReadyCheck (and Options.Ready)
+// concurrently, each under a short timeout, and answers 200 with each
+// check's outcome, or 503 not_ready naming the failed checks — never their
+// error text, which may hold addresses. After Drain it answers 503 at once.
 func (s *Server) handleReadyz() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		c.Response().Header().Set("Cache-Control", "no-store")
-		if s.ready != nil {
-			ctx, cancel := context.WithTimeout(c.Request().Context(), readyTimeout)
-			defer cancel()
-			if err := s.ready(ctx); err != nil {
-				return fmt.Errorf("%w: %w", ErrNotReady, err)
-			}
+		checks, err := s.readiness(c.Request().Context())
+		if err != nil {
+			return err
 		}
-		return writeJSON(c, http.StatusOK, echo.MIMEApplicationJSON, statusResponse{Status: "ready"})
+		return writeJSON(c, http.StatusOK, echo.MIMEApplicationJSON, readyResponse{Status: "ready", Checks: checks})
 	}
+}
+
+// readyResponse is the body of a successful /readyz.
+type readyResponse struct {
+	Status string            `json:"status"`
+	Checks map[string]string `json:"checks,omitempty"`
 }

@@ -34,6 +34,9 @@ type problem struct {
 	Locale    string         `json:"locale"`
 	RequestID string         `json:"request_id"`
 	Errors    []fieldProblem `json:"errors,omitempty"`
+	// Checks names each readiness check's outcome on a not_ready answer
+	// ("database": "failed"), never its error text.
+	Checks map[string]string `json:"checks,omitempty"`
 }
 
 // fieldProblem is one entry of the validation list.
@@ -70,6 +73,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		Locale:    locale,
 		RequestID: requestID(c),
 		Errors:    s.fieldProblems(err, locale),
+		Checks:    readinessChecks(err),
 	}
 	h.Set("Content-Language", locale)
 	h.Add("Vary", "Accept-Language")
@@ -139,15 +143,15 @@ func (s *Server) challengeHeaders(h http.Header, err error, code string) {
 	case codeServerBusy:
 		h.Set("Retry-After", "1")
 	case codeRateLimited:
-		var rl *RateLimitedError
-		if !errors.As(err, &rl) {
+		rl, ok := rateLimitDetails(err)
+		if !ok {
 			h.Set("Retry-After", "1")
 			return
 		}
+		// The policy that refused wins: a per-account 429 on /auth/login
+		// replaces the per-IP numbers the middleware wrote earlier.
 		h.Set("Retry-After", strconv.FormatInt(ceilSeconds(rl.RetryAfter, 1), 10))
-		h.Set("RateLimit-Limit", strconv.FormatInt(rl.Limit, 10))
-		h.Set("RateLimit-Remaining", strconv.FormatInt(max(rl.Remaining, 0), 10))
-		h.Set("RateLimit-Reset", strconv.FormatInt(ceilSeconds(rl.Reset.Sub(s.now()), 0), 10))
+		s.setRateLimitHeaders(h, rl.Limit, rl.Remaining, rl.Reset)
 	}
 }
 

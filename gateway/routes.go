@@ -2,20 +2,26 @@ package gateway
 
 import (
 	"net/http"
-	"path"
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/authgate/gatewayd/ratelimit"
 )
 
 // routes is the whole HTTP surface on one screen.
 //
 // Cross-cutting middleware is registered with Pre, so it wraps both the
 // gateway's own endpoints and the fallback for everything else, in this
-// order: recover → request ID → security headers → CORS → dispatch.
-// The access log (a later addition) joins this list after CORS.
+// order: strip identity → observe (access log + metrics) → recover →
+// request ID → security headers → CORS → dispatch. Stripping the identity
+// headers comes before anything else can read a forged one (identity.go).
+// observe is outermost of the rest so it sees the final status, panics and
+// 499s included (see access_log.go).
 func (s *Server) routes(e *echo.Echo) {
 	e.Pre(
+		s.stripIdentity,
+		s.observe,
 		s.recoverPanics,
 		s.assignRequestID,
 		s.securityHeaders,
@@ -27,17 +33,27 @@ func (s *Server) routes(e *echo.Echo) {
 	e.Match([]string{http.MethodGet, http.MethodHead}, "/readyz", s.handleReadyz())
 
 	// The auth API. Unknown /auth paths are 404 and wrong methods 405,
-	// both from Echo's router; none of them is ever proxied.
-	e.POST("/auth/register", s.handleRegister())
-	e.POST("/auth/login", s.handleLogin())
-	e.POST("/auth/refresh", s.handleRefresh())
+	// both from Echo's router; none of them is ever proxied. The endpoints
+	// that take credentials or mint tokens are limited per client IP before
+	// any body is read or any argon2 work is done.
+	e.POST("/auth/register", s.handleRegister(), s.limitByIP(ratelimit.PolicyRegister))
+	e.POST("/auth/login", s.handleLogin(), s.limitByIP(ratelimit.PolicyLogin))
+	e.POST("/auth/refresh", s.handleRefresh(), s.limitByIP(ratelimit.PolicyRefresh))
 	e.POST("/auth/logout", s.handleLogout())
 	e.POST("/auth/logout-all", s.handleLogoutAll(), s.requireBearer)
 	e.GET("/auth/me", s.handleMe(), s.requireBearer)
+	// Forward-auth for nginx auth_request / Traefik / Caddy in front.
+	e.Match([]string{http.MethodGet, http.MethodHead}, "/auth/verify", s.handleVerify())
 
-	// Every path the gateway does not own. Default deny until the proxy
-	// replaces this with route matching and forwarding.
-	s.unrouted = func(echo.Context) error { return ErrRouteNotFound }
+	// API documentation (/openapi.json, /docs, /docs/*), only when
+	// enabled; the paths are gateway-owned either way (see ownsPath).
+	if s.docs {
+		s.mountDocs(e)
+	}
+
+	// Every path the gateway does not own: the authenticating reverse
+	// proxy (proxy_handler.go). No matching route → 404, never forwarded.
+	s.unrouted = s.proxyRequest
 }
 
 // dispatch sends requests for gateway-owned paths to Echo's router and all
@@ -59,8 +75,8 @@ func (s *Server) dispatch(next echo.HandlerFunc) echo.HandlerFunc {
 // an upstream whatever its spelling. (Echo routes on the raw path, so such
 // spellings simply get a 404 from the router.)
 func (s *Server) ownsPath(p string) bool {
-	cleaned := path.Clean("/" + p)
-	if isAuthPath(p) || isAuthPath(cleaned) {
+	cleaned := cleanForOwnership(p) // path.Clean("/" + p), allocation-free
+	if isAuthPath(p) || isAuthPath(cleaned) || isDocsPath(p) || isDocsPath(cleaned) {
 		return true
 	}
 	return s.owned.contains(p) || s.owned.contains(cleaned)

@@ -7,11 +7,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/authgate/gatewayd/authcore"
+	"github.com/authgate/gatewayd/gateway/metrics"
 )
 
 // AuthService is the behaviour the /auth API needs from authcore.Service.
@@ -53,10 +55,27 @@ type Options struct {
 	CORS CORSOptions
 	// AuthBodyLimit caps /auth request bodies in bytes (0 → 64 KiB).
 	AuthBodyLimit int64
-	// DocsEnabled switches on the API documentation pages (added later).
+	// DocsEnabled serves the OpenAPI document at /openapi.json and the
+	// Swagger UI at /docs. Off by default: public deployments need not
+	// advertise their API. Off or on, those paths are never proxied.
 	DocsEnabled bool
-	// Ready is the readiness check behind /readyz; nil means always ready.
+	// Ready is one more required readiness check, reported as a whole
+	// rather than by name; prefer ReadyChecks. Nil adds nothing.
 	Ready func(ctx context.Context) error
+	// ReadyChecks are the dependencies /readyz probes, each reported by
+	// name ("database": "ok"). None (and no Ready) means always ready.
+	ReadyChecks []ReadyCheck
+	// Metrics receives request, upstream and token-rejection metrics
+	// (gateway/metrics). Nil records nothing.
+	Metrics *metrics.Metrics
+	// Limiter enforces the per-IP limits on /auth/login, /auth/register and
+	// /auth/refresh and each route's rate_limit (*ratelimit.Limiter). Nil
+	// disables them, which only tests of unrelated behaviour should want.
+	Limiter RateLimiter
+	// Proxy is the route table and a forwarder per route for every path
+	// the gateway does not own (gateway/proxy). The zero value routes
+	// nothing: such requests get 404 route_not_found.
+	Proxy ProxyOptions
 	// Now is the clock used for token lifetimes and rate-limit headers
 	// (nil → time.Now), injectable so tests never sleep.
 	Now func() time.Time
@@ -75,12 +94,21 @@ type Server struct {
 	bodyLimit int64
 	docs      bool
 	ready     func(ctx context.Context) error
+	limiter   RateLimiter
 	now       func() time.Time
+	// Operations: readiness checks, the drain flag, metrics, and the fixed
+	// names of gateway endpoints for logs and metrics.
+	checks    []ReadyCheck
+	draining  atomic.Bool
+	metrics   *metrics.Metrics
+	endpoints map[string]string
 	// owned lists the exact paths registered with Echo's router; together
 	// with the /auth prefix they are the paths the gateway answers itself.
 	owned ownedPaths
 	// unrouted handles every request for a path the gateway does not own.
 	unrouted echo.HandlerFunc
+	// routing is the proxy's route table, forwarders and header policy.
+	routing proxyTable
 }
 
 // NewServer validates opts and builds the Echo instance with all routes and
@@ -107,6 +135,13 @@ func NewServer(opts Options) (*Server, error) {
 	if err != nil {
 		problems = append(problems, err)
 	}
+	if err := validateChecks(opts.ReadyChecks); err != nil {
+		problems = append(problems, err)
+	}
+	routing, err := newProxyTable(opts.Proxy, opts.TrustedProxies)
+	if err != nil {
+		problems = append(problems, err)
+	}
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("gateway: invalid options: %w", errors.Join(problems...))
 	}
@@ -121,7 +156,10 @@ func NewServer(opts Options) (*Server, error) {
 		bodyLimit: opts.AuthBodyLimit,
 		docs:      opts.DocsEnabled,
 		ready:     opts.Ready,
+		limiter:   opts.Limiter,
 		now:       opts.Now,
+		checks:    opts.ReadyChecks,
+		metrics:   opts.Metrics,
 	}
 	if s.bodyLimit == 0 {
 		s.bodyLimit = DefaultAuthBodyLimit
@@ -129,6 +167,7 @@ func NewServer(opts Options) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.routing = routing
 
 	e := echo.New()
 	e.HideBanner = true
@@ -142,6 +181,7 @@ func NewServer(opts Options) (*Server, error) {
 	s.echo = e
 	s.routes(e)
 	s.owned = newOwnedPaths(e.Routes())
+	s.endpoints = endpointNames(e.Routes())
 	return s, nil
 }
 

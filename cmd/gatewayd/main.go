@@ -16,8 +16,11 @@ var version = "dev"
 
 func main() {
 	// SIGTERM (orchestrators) and SIGINT (Ctrl-C) both start the graceful
-	// drain in serve; a second signal is not caught, so it kills at once.
+	// drain in serve. The first signal also unregisters the handler: while
+	// it stays registered, later signals are swallowed, and a second
+	// Ctrl-C must kill at once instead of waiting out the drain.
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	context.AfterFunc(ctx, stop)
 	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

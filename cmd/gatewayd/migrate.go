@@ -73,8 +73,7 @@ func configCheck(configPath string, e env) int {
 		return 1
 	}
 	if err := checkRoutes(cfg); err != nil {
-		fmt.Fprintln(e.stderr, "gatewayd: invalid configuration:")
-		fmt.Fprintln(e.stderr, "  -", err)
+		printRouteProblems(e.stderr, err)
 		return 1
 	}
 	fmt.Fprintf(e.stdout, "configuration OK (%d routes, database %s)\n", len(cfg.Routes), cfg.DatabaseKind())

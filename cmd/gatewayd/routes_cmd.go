@@ -2,16 +2,103 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"net/url"
+	"strings"
 
 	"github.com/authgate/gatewayd/config"
+	"github.com/authgate/gatewayd/gateway"
+	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
-// checkRoutes builds the route table as serve would, so overlapping routes
-// fail `config check` too. (Filled in with the proxy router.)
-func checkRoutes(cfg *config.Config) error { return nil }
+// exitNoRoute is `routes check`'s answer for a request the gateway would
+// not forward: scripts can tell "denied by default" from a usage error.
+const exitNoRoute = 3
 
-// routesCheck prints which route a request would take.
+// checkRoutes builds the route table as serve would, so overlapping routes
+// fail `config check` too, with both names in the message.
+func checkRoutes(cfg *config.Config) error {
+	_, err := buildRouter(cfg)
+	return err
+}
+
+// printRouteProblems lists every route problem (NewRouter joins them, one
+// per line) the way loadConfig lists config problems.
+func printRouteProblems(w io.Writer, err error) {
+	fmt.Fprintln(w, "gatewayd: invalid configuration:")
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintln(w, "  -", line)
+	}
+}
+
+const routesUsage = `usage: gatewayd routes check METHOD URL
+
+URL is absolute (http://api.example.com/orders/1) or a path (/orders/1,
+matching routes for any host). Exit code 0: a route matches; 3: the gateway
+would not forward the request (no route, or a path it answers itself).`
+
+// routesCheck prints which route a request would take, using the same
+// cleaning and matching as the running gateway.
 func routesCheck(configPath string, args []string, e env) int {
-	fmt.Fprintln(e.stderr, "gatewayd routes check: not available yet")
-	return 1
+	if len(args) != 3 || args[0] != "check" {
+		fmt.Fprintln(e.stderr, routesUsage)
+		return exitUsage
+	}
+	method, target := args[1], args[2]
+	u, err := url.Parse(target)
+	if err != nil || (u.Host == "" && !strings.HasPrefix(u.Path, "/")) {
+		fmt.Fprintf(e.stderr, "gatewayd: routes check: %q is neither an absolute URL nor a path\n", target)
+		return exitUsage
+	}
+	cfg, ok := loadConfig(configPath, e)
+	if !ok {
+		return exitFailure
+	}
+	router, err := buildRouter(cfg)
+	if err != nil {
+		printRouteProblems(e.stderr, err)
+		return exitFailure
+	}
+
+	if gateway.IsGatewayPath(u.Path) {
+		fmt.Fprintf(e.stdout, "no route (404): %s is answered by the gateway itself and never proxied\n", u.Path)
+		return exitNoRoute
+	}
+	p, ok := proxy.CleanPath(u.Path)
+	if !ok {
+		fmt.Fprintf(e.stdout, "no route (400): %q is not a valid request path\n", u.Path)
+		return exitNoRoute
+	}
+	route, ok := router.Match(u.Host, p, method)
+	if !ok {
+		fmt.Fprintln(e.stdout, "no route (404)")
+		return exitNoRoute
+	}
+	printRoute(e.stdout, route, p)
+	return exitOK
+}
+
+// printRoute describes the matched route and what the upstream would see.
+func printRoute(w io.Writer, r *proxy.Route, cleanPath string) {
+	roles := "(any)"
+	if len(r.Roles) > 0 {
+		roles = strings.Join(r.Roles, ", ")
+	}
+	upstreams := make([]string, len(r.Upstreams))
+	for i, u := range r.Upstreams {
+		upstreams[i] = u.String()
+	}
+	forwarded := cleanPath
+	if r.StripPrefix {
+		forwarded = strings.TrimPrefix(cleanPath, strings.TrimSuffix(r.PathPrefix, "/"))
+		if !strings.HasPrefix(forwarded, "/") {
+			forwarded = "/" + forwarded
+		}
+	}
+	fmt.Fprintf(w, "route:          %s\n", r.Name)
+	fmt.Fprintf(w, "auth:           %s\n", r.Auth)
+	fmt.Fprintf(w, "roles:          %s\n", roles)
+	fmt.Fprintf(w, "upstream:       %s\n", strings.Join(upstreams, ", "))
+	fmt.Fprintf(w, "strip_prefix:   %t\n", r.StripPrefix)
+	fmt.Fprintf(w, "forwarded path: %s\n", forwarded)
 }

@@ -2,17 +2,16 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
-	"sync/atomic"
 	"time"
 
 	"github.com/authgate/gatewayd/config"
 	"github.com/authgate/gatewayd/gateway"
+	"github.com/authgate/gatewayd/gateway/metrics"
 )
 
 // serve runs the gateway until ctx is cancelled (SIGTERM/SIGINT), then
@@ -34,6 +33,13 @@ func serve(ctx context.Context, configPath string, e env) int {
 // serveConfig is serve after configuration. started, when non-nil, receives
 // the bound public address (tests and the demo use it).
 func serveConfig(ctx context.Context, cfg *config.Config, log *slog.Logger, started func(addr string)) error {
+	// The route table comes first: overlapping routes refuse start-up
+	// before any connection opens (proxy.go).
+	px, err := newProxySetup(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer px.transport.CloseIdleConnections()
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
@@ -42,12 +48,28 @@ func serveConfig(ctx context.Context, cfg *config.Config, log *slog.Logger, star
 	if err := prepareSchema(ctx, st, cfg.Database.MigrateOnStartup); err != nil {
 		return err
 	}
-	c, err := newCore(cfg, st, nil, nil)
+	limiter, err := newLimiter(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
+	// Deferred here, so it runs after httpSrv.Shutdown has drained the
+	// requests that may still be counting.
+	defer func() {
+		if err := limiter.Close(); err != nil {
+			log.Warn("close rate limiter", "err", err)
+		}
+	}()
+	// Metrics (ops.go): auth events, counted rate-limit decisions, and
+	// gauges read from the hasher, the limiter and the pool at scrape time.
+	m := metrics.New(metrics.Options{Version: version, Logger: log})
+	c, err := newCore(cfg, st, countedThrottle{limiter.AccountThrottle(), m}, m.AuthEvent)
+	if err != nil {
+		return err
+	}
+	if err := watchComponents(m, c, limiter); err != nil {
+		return err
+	}
 
-	var draining atomic.Bool
 	trusted, err := trustedPrefixes(cfg.Server.TrustedProxies)
 	if err != nil {
 		return err
@@ -67,12 +89,10 @@ func serveConfig(ctx context.Context, cfg *config.Config, log *slog.Logger, star
 		},
 		AuthBodyLimit: cfg.Auth.BodyLimit,
 		DocsEnabled:   cfg.Docs.Enabled,
-		Ready: func(ctx context.Context) error {
-			if draining.Load() {
-				return errors.New("shutting down")
-			}
-			return st.Ping(ctx)
-		},
+		Limiter:       countedLimiter{limiter, m},
+		Proxy:         px.options,
+		ReadyChecks:   readyChecks(cfg, st, limiter),
+		Metrics:       m,
 	})
 	if err != nil {
 		return err
@@ -87,8 +107,15 @@ func serveConfig(ctx context.Context, cfg *config.Config, log *slog.Logger, star
 		MaxHeaderBytes:    cfg.Server.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	// The admin listener (admin.go) starts first so a taken port fails
+	// start-up before the public listener takes traffic.
+	admin, err := startAdmin(cfg.Admin, m.Handler(), log)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Server.Listen)
 	if err != nil {
+		_ = admin.shutdown(context.Background())
 		return fmt.Errorf("listen on %s: %w", cfg.Server.Listen, err)
 	}
 	serveErr := make(chan error, 1)
@@ -102,20 +129,13 @@ func serveConfig(ctx context.Context, cfg *config.Config, log *slog.Logger, star
 
 	select {
 	case err := <-serveErr:
+		_ = admin.shutdown(context.Background())
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	// Fail readiness first so load balancers stop routing here; Shutdown
-	// then closes the listener and waits for in-flight requests.
-	draining.Store(true)
-	log.Info("shutting down", "grace", cfg.Server.ShutdownTimeout.String())
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.Server.ShutdownTimeout)
-	defer cancel()
-	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("graceful shutdown: %w", err)
-	}
-	log.Info("shutdown complete")
-	return nil
+	// Readiness fails first, the listener closes after drain_delay, and
+	// in-flight requests get the grace period (shutdown.go).
+	return drain(srv, httpSrv, admin, cfg.Server, log)
 }
 
 // purgeLoop deletes expired refresh tokens every interval. On Postgres the

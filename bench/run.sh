@@ -1,0 +1,308 @@
+#!/usr/bin/env bash
+# bench/run.sh: wrk load benchmark of gatewayd against nginx (issue 3).
+#
+# Starts, on 127.0.0.1 only and on free ports:
+#   upstream   bench/upstream, a static 200 backend
+#   nginx      (b) plain reverse proxy, (c) auth_request → gatewayd /auth/verify
+#              using deploy/nginx/gateway-auth-request.conf as shipped
+#   gatewayd   (d) a public route, (e) a required route (valid token)
+#   bareproxy  (f) a bare httputil.ReverseProxy, no auth: the floor of any
+#              Go net/http proxy on this machine (bench/bareproxy)
+# then drives wrk (THREADS threads, CONNS connections, DURATION per run) at
+# (a) the upstream directly and at (b)–(f), alternating "a b c d e f" for
+# ROUNDS rounds so drift (noisy neighbours, thermal) hits every config alike.
+# Reports the median per configuration of requests/s, p50 and p99 latency
+# and CPU-µs per request of the proxy tier, from utime+stime in
+# /proc/<pid>/stat before and after each run: gatewayd for (d)/(e), nginx's
+# master+workers for (b), nginx + gatewayd for (c), bareproxy for (f).
+#
+# Every request carries the same "Authorization: Bearer <token>" header, so
+# all configurations move the same bytes.
+#
+# Usage: bench/run.sh
+#        ROUNDS=5 DURATION=20s bench/run.sh
+#        CONFIGS="c e" bench/run.sh
+#        GO_RUNTIME_ENV="GOGC=400" bench/run.sh   (for gatewayd and bareproxy)
+# Output: a table on stdout and in $OUT (default bench/results.md).
+# Needs wrk, nginx (with auth_request) and curl; as root on Debian it
+# installs missing ones with apt-get, otherwise it says what to install.
+set -euo pipefail
+
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-2s}
+CONNS=${CONNS:-64}
+THREADS=${THREADS:-2}
+CONFIGS=${CONFIGS:-a b c d e f}
+GO_RUNTIME_ENV=${GO_RUNTIME_ENV:-}
+GO=${GO:-go}
+
+cd "$(dirname "$0")/.."
+root=$PWD
+OUT=${OUT:-$root/bench/results.md}
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+find_nginx() {
+	if command -v nginx >/dev/null 2>&1; then command -v nginx
+	elif [ -x /usr/sbin/nginx ]; then echo /usr/sbin/nginx
+	fi
+}
+
+# ensure_tools installs wrk, nginx and curl when missing (root + apt-get),
+# or names the packages to install and stops.
+ensure_tools() {
+	local missing=()
+	command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+	command -v curl >/dev/null 2>&1 || missing+=(curl)
+	[ -n "$(find_nginx)" ] || missing+=(nginx)
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+		die "missing ${missing[*]}; install: sudo apt-get install -y ${missing[*]/nginx/nginx-light}"
+	fi
+	echo "bench: installing ${missing[*]}" >&2
+	apt-get update -qq
+	local pkgs=() p
+	for p in "${missing[@]}"; do
+		# nginx-light is the smallest Debian build with auth_request.
+		if [ "$p" = nginx ] && apt-cache show nginx-light >/dev/null 2>&1; then p=nginx-light; fi
+		pkgs+=("$p")
+	done
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+}
+ensure_tools
+NGINX=$(find_nginx)
+"$NGINX" -V 2>&1 | grep -q http_auth_request_module ||
+	die "$NGINX lacks the auth_request module; install nginx-light or nginx"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/gatewayd-bench.XXXXXX")
+pids=()
+cleanup() {
+	local pid
+	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+	for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# pick_port sets PORT to a loopback port nobody listens on, below the
+# ephemeral range so that no outgoing connection can be holding it.
+ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+span=$((ephemeral_low - 10500))
+[ "$span" -gt 1000 ] || span=20000
+next_port=$((10000 + RANDOM % span))
+pick_port() {
+	while (exec 3<>"/dev/tcp/127.0.0.1/$next_port") 2>/dev/null; do next_port=$((next_port + 1)); done
+	PORT=$next_port
+	next_port=$((next_port + 1))
+}
+
+# wait_http URL STATUS NAME PID: poll (bounded) until URL answers STATUS.
+wait_http() {
+	local deadline=$((SECONDS + 30)) code=none
+	while :; do
+		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1" || true)
+		[ "$code" = "$2" ] && return 0
+		kill -0 "$4" 2>/dev/null || { cat "$work/$3.log" >&2; die "$3 exited"; }
+		[ $SECONDS -lt $deadline ] || { cat "$work/$3.log" >&2; die "$3: $1 answered $code, want $2"; }
+		sleep 0.05
+	done
+}
+
+echo "bench: building gatewayd, the upstream and the bare proxy" >&2
+CGO_ENABLED=0 "$GO" build -trimpath -o "$work/gatewayd" ./cmd/gatewayd
+CGO_ENABLED=0 "$GO" build -trimpath -o "$work/upstream" ./bench/upstream
+CGO_ENABLED=0 "$GO" build -trimpath -o "$work/bareproxy" ./bench/bareproxy
+
+pick_port; UP=127.0.0.1:$PORT
+"$work/upstream" -listen "$UP" >"$work/upstream.log" 2>&1 &
+up_pid=$!; pids+=("$up_pid")
+wait_http "http://$UP/" 200 upstream "$up_pid"
+
+pick_port; GW=127.0.0.1:$PORT
+sed -e "s|__LISTEN__|$GW|g" -e "s|__UPSTREAM__|$UP|g" bench/gateway.yaml.tmpl >"$work/gateway.yaml"
+# env -i: the caller's GATEWAY_* or DATABASE_URL must not change the setup.
+# shellcheck disable=SC2086 # GO_RUNTIME_ENV is a list of VAR=value words
+env -i PATH="$PATH" HOME="$work" $GO_RUNTIME_ENV \
+	JWT_SECRET="bench-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+	DATABASE_URL="sqlite:$work/gateway.db" \
+	"$work/gatewayd" --config "$work/gateway.yaml" serve >"$work/gatewayd.log" 2>&1 &
+gw_pid=$!; pids+=("$gw_pid")
+wait_http "http://$GW/healthz" 200 gatewayd "$gw_pid"
+
+pick_port; BP=127.0.0.1:$PORT
+# shellcheck disable=SC2086
+env -i PATH="$PATH" $GO_RUNTIME_ENV "$work/bareproxy" -listen "$BP" -upstream "http://$UP" >"$work/bareproxy.log" 2>&1 &
+bp_pid=$!; pids+=("$bp_pid")
+wait_http "http://$BP/" 200 bareproxy "$bp_pid"
+
+resp=$(curl -sS --max-time 10 -H 'Content-Type: application/json' \
+	-d '{"email":"bench@example.com","password":"bench-password-123"}' "http://$GW/auth/register")
+TOKEN=$(printf '%s' "$resp" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+[ -n "$TOKEN" ] || die "register failed: $resp"
+
+pick_port; NG_PLAIN=127.0.0.1:$PORT
+pick_port; NG_AUTH=127.0.0.1:$PORT
+sed -e "s|server 127\.0\.0\.1:8080;|server $GW;|" -e "s|server 127\.0\.0\.1:9000;|server $UP;|" \
+	-e "s|listen 80;|listen $NG_AUTH;|" deploy/nginx/gateway-auth-request.conf >"$work/gateway-auth-request.conf"
+for want in "server $GW;" "server $UP;" "listen $NG_AUTH;"; do
+	[ "$(grep -cF "$want" "$work/gateway-auth-request.conf")" = 1 ] ||
+		die "deploy/nginx/gateway-auth-request.conf changed: could not set '$want'"
+done
+sed -e "s|__DIR__|$work|g" -e "s|__UPSTREAM__|$UP|g" -e "s|__PLAIN_LISTEN__|$NG_PLAIN|g" \
+	bench/nginx.conf.tmpl >"$work/nginx.conf"
+"$NGINX" -p "$work" -c "$work/nginx.conf" -e stderr >"$work/nginx.log" 2>&1 &
+ng_pid=$!; pids+=("$ng_pid")
+wait_http "http://$NG_PLAIN/" 200 nginx "$ng_pid"
+# CPU is counted for the master and all its workers (one per core).
+for _ in $(seq 1 100); do
+	[ "$(pgrep -c -P "$ng_pid" || true)" -ge "$(nproc)" ] && break
+	sleep 0.05
+done
+ng_pids="$ng_pid $(pgrep -P "$ng_pid" | tr '\n' ' ')"
+
+declare -A URL=(
+	[a]="http://$UP/app/bench"
+	[b]="http://$NG_PLAIN/app/bench"
+	[c]="http://$NG_AUTH/app/bench"
+	[d]="http://$GW/pub/bench"
+	[e]="http://$GW/app/bench"
+	[f]="http://$BP/app/bench"
+)
+declare -A NAME=(
+	[a]="upstream directly"
+	[b]="nginx plain proxy"
+	[c]="nginx + auth_request → gatewayd"
+	[d]="gatewayd, public route"
+	[e]="gatewayd, required route"
+	[f]="bare httputil.ReverseProxy"
+)
+declare -A CPU_PIDS=([a]="" [b]="$ng_pids" [c]="$ng_pids $gw_pid" [d]="$gw_pid" [e]="$gw_pid" [f]="$bp_pid")
+declare -A CPU_OF=([a]="-" [b]="nginx" [c]="nginx + gatewayd" [d]="gatewayd" [e]="gatewayd" [f]="bareproxy")
+
+# Every configuration must answer 200 from the upstream with the token, and
+# the authenticated ones 401 without it: otherwise the numbers mean nothing.
+for c in $CONFIGS; do
+	[ -n "${URL[$c]:-}" ] || die "unknown configuration '$c' (want a b c d e f)"
+	body=$(curl -sS --max-time 5 -H "Authorization: Bearer $TOKEN" -w '%{http_code}' "${URL[$c]}")
+	[ "$body" = $'{"ok":true}\n200' ] || die "($c) ${URL[$c]} answered: $body"
+done
+for c in $CONFIGS; do
+	case $c in c | e) ;; *) continue ;; esac
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "${URL[$c]}")
+	[ "$code" = 401 ] || die "($c) without a token answered $code, want 401"
+done
+
+# ticks PID...: utime+stime of the processes, in clock ticks. Fields 14 and
+# 15 of /proc/PID/stat, counted after the ")" that ends the command name.
+ticks() {
+	local total=0 pid t
+	for pid in "$@"; do
+		t=$(sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')
+		total=$((total + t))
+	done
+	echo "$total"
+}
+HZ=$(getconf CLK_TCK)
+
+# parse FILE: "requests rps p50_ms p99_ms non2xx" from wrk --latency output.
+parse() {
+	awk '
+	function ms(v) {
+		if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
+		if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
+		if (v ~ /m$/) return substr(v, 1, length(v) - 1) * 60000
+		if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
+		return v + 0
+	}
+	/ requests in / { req = $1 }
+	/^Requests\/sec:/ { rps = $2 }
+	$1 == "50%" { p50 = ms($2) }
+	$1 == "99%" { p99 = ms($2) }
+	/Non-2xx or 3xx responses:/ { bad = $NF }
+	END { printf "%d %.0f %.3f %.3f %d\n", req, rps, p50, p99, bad }' "$1"
+}
+
+# run CONFIG DURATION: one wrk run; prints "rps p50 p99 cpu_us requests".
+run() {
+	local c=$1 out="$work/wrk.out" before after req rps p50 p99 bad cpu=-
+	before=$(ticks ${CPU_PIDS[$c]})
+	wrk -t"$THREADS" -c"$CONNS" -d"$2" --timeout 5s --latency \
+		-H "Authorization: Bearer $TOKEN" "${URL[$c]}" >"$out"
+	after=$(ticks ${CPU_PIDS[$c]})
+	read -r req rps p50 p99 bad < <(parse "$out")
+	[ "$req" -gt 0 ] || { cat "$out" >&2; die "($c) wrk made no requests"; }
+	[ "$bad" -eq 0 ] || { cat "$out" >&2; die "($c) $bad responses were not 2xx"; }
+	grep -q 'Socket errors' "$out" && echo "bench: ($c) $(grep 'Socket errors' "$out")" >&2
+	[ -n "${CPU_PIDS[$c]}" ] && cpu=$(awk -v t=$((after - before)) -v hz="$HZ" -v n="$req" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
+	echo "$rps $p50 $p99 $cpu $req"
+}
+
+echo "bench: warm-up ($WARMUP each)" >&2
+for c in $CONFIGS; do run "$c" "$WARMUP" >/dev/null; done
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+
+results="$work/results.txt"
+: >"$results"
+for r in $(seq 1 "$ROUNDS"); do
+	for c in $CONFIGS; do
+		line=$(run "$c" "$DURATION")
+		echo "$c $r $line" >>"$results"
+		echo "bench: round $r ($c) ${NAME[$c]}: $line" >&2
+	done
+done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# median CONFIG FIELD: median of a column of results.txt ("-" stays "-").
+median() {
+	awk -v c="$1" -v f="$2" '$1 == c { print $f }' "$results" | sort -g |
+		awk '{ v[NR] = $1 } END {
+			if (NR == 0 || v[1] == "-") { print "-"; exit }
+			if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+declare -A RPS P50 P99 CPU
+for c in $CONFIGS; do
+	RPS[$c]=$(median "$c" 3); P50[$c]=$(median "$c" 4); P99[$c]=$(median "$c" 5); CPU[$c]=$(median "$c" 6)
+done
+
+# ratio X Y: throughput of X over Y as "0.00×", "n/a" if one is missing.
+ratio() {
+	if [ -z "${RPS[$1]:-}" ] || [ -z "${RPS[$2]:-}" ]; then echo n/a; return; fi
+	awk -v x="${RPS[$1]}" -v y="${RPS[$2]}" 'BEGIN { printf "%.2f×", x / y }'
+}
+verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN {
+	if (v == "n/a" || v == "-" || v == "") { print "n/a"; exit }
+	ok = (op == ">=") ? v + 0 >= t : v + 0 <= t; print ok ? "met" : "MISSED" }'; }
+
+{
+	echo "## wrk results ($(date -u +%Y-%m-%d))"
+	echo
+	echo "- Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), Linux $(uname -r)"
+	echo "- Software: $("$GO" version | cut -d' ' -f3), $("$NGINX" -v 2>&1 | sed 's/^nginx version: //'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
+	echo "- Load: wrk -t$THREADS -c$CONNS, $DURATION per run, $ROUNDS rounds of ($CONFIGS), medians shown; load average before $load_before, after $load_after"
+	echo "- Go runtime environment of gatewayd and bareproxy: ${GO_RUNTIME_ENV:-defaults}"
+	echo
+	echo "| config | req/s | p50 ms | p99 ms | CPU-µs/req | CPU of |"
+	echo "|---|---:|---:|---:|---:|---|"
+	for c in $CONFIGS; do
+		echo "| ($c) ${NAME[$c]} | ${RPS[$c]} | ${P50[$c]} | ${P99[$c]} | ${CPU[$c]} | ${CPU_OF[$c]} |"
+	done
+	echo
+	e_c=$(ratio e c); e_d=$(ratio e d); e_b=$(ratio e b); e_f=$(ratio e f)
+	echo "| target | measured | |"
+	echo "|---|---:|---|"
+	echo "| (e) ≥ 1.0× throughput of (c) | ${e_c} | $(verdict "${e_c%×}" 1.0 '>=') |"
+	echo "| (e) ≥ 0.9× throughput of (d) | ${e_d} | $(verdict "${e_d%×}" 0.9 '>=') |"
+	echo "| (e) ≤ 40 CPU-µs/request | ${CPU[e]:-n/a} | $(verdict "${CPU[e]:-n/a}" 40 '<=') |"
+	echo "| (e) vs (b) nginx plain proxy | ${e_b} | info |"
+	echo "| (e) vs (f) bare Go ReverseProxy | ${e_f} | info |"
+	echo
+	echo "<details><summary>every run (config round req/s p50 p99 CPU-µs/req requests)</summary>"
+	echo
+	echo '```'
+	cat "$results"
+	echo '```'
+	echo "</details>"
+} | tee "$OUT"
+echo "bench: written to $OUT" >&2

@@ -1,0 +1,213 @@
+package gateway_test
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/authgate/gatewayd/authcore"
+	"github.com/authgate/gatewayd/gateway"
+	"github.com/authgate/gatewayd/gateway/proxy"
+)
+
+// pxReceived is what an upstream saw of one request.
+type pxReceived struct {
+	Method, Path, RawQuery, Host string
+	Header                       http.Header
+	BodyLen                      int64
+	BodySHA                      string
+}
+
+// pxUpstream is an httptest server that records every request it
+// receives (the body is hashed while streaming, never buffered) before
+// handing it to an optional handler (default: 200 "ok").
+type pxUpstream struct {
+	*httptest.Server
+	mu   sync.Mutex
+	reqs []pxReceived
+}
+
+func newPXUpstream(t testing.TB, h http.HandlerFunc) *pxUpstream {
+	t.Helper()
+	u := &pxUpstream{}
+	u.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := pxReceived{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Host: r.Host, Header: r.Header.Clone()}
+		if h == nil {
+			sum := sha256.New()
+			rec.BodyLen, _ = io.Copy(sum, r.Body)
+			rec.BodySHA = hex.EncodeToString(sum.Sum(nil))
+		}
+		u.mu.Lock()
+		u.reqs = append(u.reqs, rec)
+		u.mu.Unlock()
+		if h != nil {
+			h(w, r)
+			return
+		}
+		_, _ = io.WriteString(w, "ok")
+	}))
+	t.Cleanup(u.Close)
+	return u
+}
+
+func (u *pxUpstream) count() int {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return len(u.reqs)
+}
+
+func (u *pxUpstream) last(t testing.TB) pxReceived {
+	t.Helper()
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if len(u.reqs) == 0 {
+		t.Fatal("upstream received no request")
+	}
+	return u.reqs[len(u.reqs)-1]
+}
+
+func (u *pxUpstream) target(t testing.TB) *url.URL {
+	t.Helper()
+	parsed, err := url.Parse(u.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parsed
+}
+
+// pxConfig shapes a proxy gateway for one test.
+type pxConfig struct {
+	// routes default their Upstreams to the test's upstream.
+	routes []proxy.Route
+	// names are the identity header names (zero: defaults).
+	names   proxy.IdentityHeaders
+	fwd     proxy.ForwarderOptions
+	trusted []netip.Prefix
+	cors    gateway.CORSOptions
+	// quiet logs at info level to nowhere, as a production access log
+	// costs, instead of collecting debug logs (benchmarks).
+	quiet bool
+}
+
+// pxGateway is a gateway.Server with real token verification (no database:
+// tokens are minted directly) in front of recording upstreams.
+type pxGateway struct {
+	srv    *gateway.Server
+	tokens *authcore.AccessTokens
+	logs   *logBuffer
+}
+
+func newPXGateway(t testing.TB, up *pxUpstream, cfg pxConfig) *pxGateway {
+	t.Helper()
+	tokens, err := authcore.NewAccessTokens(authcore.TokenOptions{Secret: testSecret})
+	if err != nil {
+		t.Fatalf("tokens: %v", err)
+	}
+	names := cfg.names
+	if names == (proxy.IdentityHeaders{}) {
+		names = proxy.DefaultIdentityHeaders()
+	}
+	for i := range cfg.routes {
+		if cfg.routes[i].Upstreams == nil && up != nil {
+			cfg.routes[i].Upstreams = []*url.URL{up.target(t)}
+		}
+		if cfg.routes[i].Timeout == 0 {
+			cfg.routes[i].Timeout = 30 * time.Second
+		}
+	}
+	router, err := proxy.NewRouter(cfg.routes)
+	if err != nil {
+		t.Fatalf("NewRouter: %v", err)
+	}
+	transport := proxy.NewTransport(proxy.TransportOptions{})
+	t.Cleanup(transport.CloseIdleConnections)
+	fopts := cfg.fwd
+	fopts.Identity = names
+	fopts.TrustedProxies = cfg.trusted
+	forwarders := map[string]*proxy.Forwarder{}
+	for _, r := range router.Routes() {
+		forwarders[r.Name] = proxy.NewForwarder(r, transport, fopts)
+	}
+	logs := &logBuffer{}
+	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	if cfg.quiet {
+		logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
+	}
+	srv, err := gateway.NewServer(gateway.Options{
+		Logger:         logger,
+		Auth:           &stubAuth{},
+		Tokens:         tokens,
+		TrustedProxies: cfg.trusted,
+		CORS:           cfg.cors,
+		Proxy: gateway.ProxyOptions{
+			Router:     router,
+			Forwarders: forwarders,
+			Identity:   proxy.NewHeaderPolicy(names),
+		},
+	})
+	if err != nil {
+		t.Fatalf("NewServer: %v", err)
+	}
+	return &pxGateway{srv: srv, tokens: tokens, logs: logs}
+}
+
+// token mints an access token for the test user with roles.
+func (g *pxGateway) token(t testing.TB, roles ...string) string {
+	t.Helper()
+	tok, _, err := g.tokens.Issue(&authcore.User{ID: testUserID, Email: "ada@example.com", Roles: roles})
+	if err != nil {
+		t.Fatalf("issue token: %v", err)
+	}
+	return tok
+}
+
+// serve runs r through the gateway in-process.
+func (g *pxGateway) serve(r *http.Request) *httptest.ResponseRecorder {
+	return serve(g.srv.Handler(), r)
+}
+
+// listen serves the gateway on a real loopback listener, for tests that
+// need a network connection to the client (streams, upgrades, aborts).
+func (g *pxGateway) listen(t testing.TB) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewServer(g.srv.Handler())
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// untrustedPeer is a documentation address (RFC 5737) no test trusts.
+const untrustedPeer = "203.0.113.7:50000"
+
+// pxRequest is an inbound request from an untrusted peer, with a bearer
+// token when token is not empty.
+func pxRequest(method, target, token string) *http.Request {
+	r := httptest.NewRequest(method, target, nil)
+	r.RemoteAddr = untrustedPeer
+	if token != "" {
+		r.Header.Set("Authorization", "Bearer "+token)
+	}
+	return r
+}
+
+// normalizedHeaderName is k as a spelling-insensitive upstream (CGI, PHP,
+// nginx with underscores_in_headers) reads it: lower case, '_' as '-'.
+func normalizedHeaderName(k string) string {
+	b := []byte(k)
+	for i, c := range b {
+		switch {
+		case 'A' <= c && c <= 'Z':
+			b[i] = c + 'a' - 'A'
+		case c == '_':
+			b[i] = '-'
+		}
+	}
+	return string(b)
+}
