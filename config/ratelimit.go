@@ -17,7 +17,7 @@ const (
 	OnStoreErrorFallback = "fallback"
 	// OnStoreErrorAllow fails open: no limits while Redis is down.
 	OnStoreErrorAllow = "allow"
-	// OnStoreErrorDeny fails closed: limited endpoints answer 503.
+	// OnStoreErrorDeny fails closed: limited endpoints answer 429 with a short Retry-After.
 	OnStoreErrorDeny = "deny"
 )
 
