@@ -11,6 +11,7 @@ import (
 
 	"github.com/authgate/gatewayd/authcore"
 	"github.com/authgate/gatewayd/ratelimit"
+	"github.com/authgate/gatewayd/ratelimit/redistest"
 )
 
 func TestAccountThrottleTripsAcrossIPs(t *testing.T) {
@@ -183,5 +184,48 @@ func TestAccountThrottleRefundAfterWindowCreatesNoBudget(t *testing.T) {
 	}
 	if err := throttle.Take(ctx, "user@example.com"); !errors.Is(err, ratelimit.ErrLimited) {
 		t.Fatalf("second take of a 1-S window = %v; the late refund created budget", err)
+	}
+}
+
+// TestAccountThrottleRefundFollowsFallback: while Redis is down the refund
+// lands where the take counted (the memory fallback), and a refund that
+// fails against Redis degrades the Limiter instead of failing the login.
+func TestAccountThrottleRefundFollowsFallback(t *testing.T) {
+	srv := redistest.Start(t)
+	l := mustNew(t, ratelimit.Options{
+		RedisURL: srv.URL,
+		Prefix:   uniquePrefix(t),
+		Policies: map[string]string{ratelimit.PolicyLoginAccount: "2-H"},
+		Logger:   newLogger(&logBuffer{}),
+	})
+	throttle := l.AccountThrottle()
+	ctx := context.Background()
+	if err := throttle.Take(ctx, "user@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	// The refund hits the dead server: no error, the Limiter degrades.
+	if err := throttle.Refund(ctx, "user@example.com"); err != nil {
+		t.Fatalf("refund with Redis down: %v", err)
+	}
+	if !l.Degraded() {
+		t.Fatal("a failed Redis refund did not degrade the Limiter")
+	}
+	// In the fallback: two takes fill the budget, a refund frees one slot.
+	for i := range 2 {
+		if err := throttle.Take(ctx, "user@example.com"); err != nil {
+			t.Fatalf("fallback take %d: %v", i+1, err)
+		}
+	}
+	if err := throttle.Refund(ctx, "user@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if err := throttle.Take(ctx, "user@example.com"); err != nil {
+		t.Fatalf("fallback take after a fallback refund: %v", err)
+	}
+	if err := throttle.Take(ctx, "user@example.com"); !errors.Is(err, ratelimit.ErrLimited) {
+		t.Fatalf("fallback take past the budget = %v, want limited", err)
 	}
 }
