@@ -102,8 +102,9 @@ func NewAccessTokens(opts TokenOptions) (*AccessTokens, error) {
 	if t.now == nil {
 		t.now = time.Now
 	}
-	// Zero means zero: an operator who writes leeway: 0s gets no skew
-	// allowance (issue 9; it used to become 30s here).
+	// Zero means zero. The 30s default belongs to the config defaults
+	// alone: a second default here cannot tell "unset" from "0s" and would
+	// turn an operator's leeway: 0s into 30s (issue 9).
 	leeway := max(opts.Leeway, 0)
 	// Security: the algorithm, issuer and audience are pinned, exp is
 	// mandatory and iat may not lie in the future. Without WithValidMethods
