@@ -48,6 +48,7 @@ type Hasher struct {
 	dummy     phcHash
 	inFlight  atomic.Int64
 	refused   atomic.Uint64
+	verified  atomic.Uint64
 }
 
 // NewHasher builds a Hasher and precomputes the dummy hash DummyVerify
@@ -128,6 +129,11 @@ func (h *Hasher) InFlight() int { return int(h.inFlight.Load()) }
 // Refused reports how many hash requests were refused with ErrServerBusy (a metrics counter).
 func (h *Hasher) Refused() uint64 { return h.refused.Load() }
 
+// Verified reports how many password verifications (real and dummy) ran
+// argon2. It is how a test proves that a throttled login cost no hashing,
+// without measuring time.
+func (h *Hasher) Verified() uint64 { return h.verified.Load() }
+
 // verify derives a key for the normalized password with stored's own
 // parameters and compares it in constant time.
 func (h *Hasher) verify(ctx context.Context, password string, stored phcHash) (bool, error) {
@@ -136,6 +142,7 @@ func (h *Hasher) verify(ctx context.Context, password string, stored phcHash) (b
 	}
 	key := derive(password, stored.salt, stored.params)
 	h.release()
+	h.verified.Add(1)
 	// Constant-time so the comparison leaks nothing about how many leading
 	// bytes matched.
 	return subtle.ConstantTimeCompare(key, stored.key) == 1, nil

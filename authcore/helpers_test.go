@@ -59,29 +59,22 @@ func (e *events) Has(ev authcore.Event) bool {
 
 // throttle records LoginThrottle calls and can refuse.
 type throttle struct {
-	mu                         sync.Mutex
-	refuse                     error
-	checked, failed, succeeded []string
+	mu              sync.Mutex
+	refuse          error
+	taken, refunded []string
 }
 
-func (t *throttle) Check(_ context.Context, email string) error {
+func (t *throttle) Take(_ context.Context, email string) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.checked = append(t.checked, email)
+	t.taken = append(t.taken, email)
 	return t.refuse
 }
 
-func (t *throttle) Failed(_ context.Context, email string) error {
+func (t *throttle) Refund(_ context.Context, email string) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.failed = append(t.failed, email)
-	return nil
-}
-
-func (t *throttle) Succeeded(_ context.Context, email string) error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.succeeded = append(t.succeeded, email)
+	t.refunded = append(t.refunded, email)
 	return nil
 }
 

@@ -30,9 +30,10 @@ func (s *Service) Register(ctx context.Context, email, password string, meta Cli
 // Security: unknown email, wrong password and disabled account all return
 // the same ErrInvalidCredentials after the same argon2 work (a dummy verify
 // when there is no hash to check), so neither the answer nor its timing
-// tells an attacker which accounts exist. Throttle failures are counted
-// for unknown emails too, or the throttle itself would become that oracle.
-// A throttle refusal is returned unchanged and costs no argon2 work.
+// tells an attacker which accounts exist. The throttle counts unknown
+// emails too, or it would become that oracle. It takes its slot before any
+// argon2 work, so a refusal costs none, and a parallel burst gets at most
+// the limit's number of password checks (issue 9).
 func (s *Service) Login(ctx context.Context, email, password string, meta ClientMeta) (*Session, error) {
 	normalized, code := normalizeEmail(email)
 	if code != "" {
@@ -43,18 +44,32 @@ func (s *Service) Login(ctx context.Context, email, password string, meta Client
 		return nil, ErrInvalidCredentials
 	}
 	if s.throttle != nil {
-		if err := s.throttle.Check(ctx, normalized); err != nil {
+		if err := s.throttle.Take(ctx, normalized); err != nil {
 			return nil, err
 		}
 	}
+	sess, err := s.login(ctx, normalized, password, meta)
+	if s.throttle != nil && !errors.Is(err, ErrInvalidCredentials) {
+		// A success, or no verdict at all (hasher busy, store down): only
+		// a wrong guess keeps its slot. WithoutCancel: a client that hangs
+		// up after a correct password must still get its slot back; the
+		// throttle bounds the call with its own timeout.
+		s.throttleNote(s.throttle.Refund(context.WithoutCancel(ctx), normalized))
+	}
+	return sess, err
+}
+
+// login is Login after the email is normalized and the throttle's slot is
+// taken.
+func (s *Service) login(ctx context.Context, normalized, password string, meta ClientMeta) (*Session, error) {
 	if len(password) > MaxPasswordBytes {
 		// Registration never accepts such a password, so it cannot match;
 		// the dummy verify keeps the cost uniform.
-		return s.loginFailed(ctx, normalized, password, true)
+		return s.loginFailed(ctx, password, true)
 	}
 	u, err := s.store.UserByEmail(ctx, normalized)
 	if errors.Is(err, ErrNotFound) {
-		return s.loginFailed(ctx, normalized, password, true)
+		return s.loginFailed(ctx, password, true)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("authcore: login: %w", err)
@@ -66,10 +81,7 @@ func (s *Service) Login(ctx context.Context, email, password string, meta Client
 		return nil, fmt.Errorf("authcore: login: %w", err)
 	}
 	if !ok || u.Disabled {
-		return s.loginFailed(ctx, normalized, "", false)
-	}
-	if s.throttle != nil {
-		s.throttleNote(s.throttle.Succeeded(ctx, normalized))
+		return s.loginFailed(ctx, "", false)
 	}
 	if needsRehash {
 		s.upgradeHash(ctx, u, password)
@@ -83,23 +95,21 @@ func (s *Service) Login(ctx context.Context, email, password string, meta Client
 }
 
 // loginFailed finishes a failed login: the dummy verify when no real hash
-// was checked, the throttle count, the event and the one error.
-func (s *Service) loginFailed(ctx context.Context, email, password string, dummy bool) (*Session, error) {
+// was checked, the event and the one error. The throttle slot taken before
+// the check stays used.
+func (s *Service) loginFailed(ctx context.Context, password string, dummy bool) (*Session, error) {
 	if dummy {
 		if err := s.hasher.DummyVerify(ctx, boundPassword(password)); err != nil {
 			return nil, fmt.Errorf("authcore: login: %w", err)
 		}
 	}
-	if s.throttle != nil {
-		s.throttleNote(s.throttle.Failed(ctx, email))
-	}
 	s.emit(EventLoginFailure)
 	return nil, ErrInvalidCredentials
 }
 
-// throttleNote reports a Failed/Succeeded error as an event. Such an error
-// must not change the login's answer: the credentials were checked, and
-// the throttle's own store-failure policy decides how it degrades.
+// throttleNote reports a Refund error as an event. Such an error must not
+// change the login's answer: the credentials were checked, and the
+// throttle's own store-failure policy decides how it degrades.
 func (s *Service) throttleNote(err error) {
 	if err != nil {
 		s.emit(EventThrottleError)

@@ -94,8 +94,8 @@ func TestLoginSuccess(t *testing.T) {
 	if !ok || rt.UserID != reg.User.ID || rt.ClientIP != "192.0.2.1" || rt.UserAgent != "test" {
 		t.Fatalf("stored refresh token = %+v, %v", rt, ok)
 	}
-	if !slices.Equal(f.throttle.checked, []string{"bob@example.com"}) || !slices.Equal(f.throttle.succeeded, []string{"bob@example.com"}) {
-		t.Errorf("throttle calls: checked %v succeeded %v", f.throttle.checked, f.throttle.succeeded)
+	if !slices.Equal(f.throttle.taken, []string{"bob@example.com"}) || !slices.Equal(f.throttle.refunded, []string{"bob@example.com"}) {
+		t.Errorf("throttle calls: taken %v refunded %v", f.throttle.taken, f.throttle.refunded)
 	}
 	if !f.events.Has(authcore.EventLoginSuccess) {
 		t.Error("no login_success event")
@@ -138,13 +138,14 @@ func TestLoginSameErrorForUnknownEmailWrongPasswordDisabledUser(t *testing.T) {
 		t.Fatalf("messages differ: %v", messages)
 	}
 	// Failures count against the throttle for existing and unknown
-	// accounts alike, or the throttle would reveal which exist.
-	wantFailed := []string{"nobody@example.com", "alice@example.com", "dora@example.com", "alice@example.com"}
-	if !slices.Equal(f.throttle.failed, wantFailed) {
-		t.Fatalf("throttle.Failed calls = %v, want %v", f.throttle.failed, wantFailed)
+	// accounts alike, or the throttle would reveal which exist; a malformed
+	// email has no account to count against.
+	wantTaken := []string{"nobody@example.com", "alice@example.com", "dora@example.com", "alice@example.com"}
+	if !slices.Equal(f.throttle.taken, wantTaken) {
+		t.Fatalf("throttle.Take calls = %v, want %v", f.throttle.taken, wantTaken)
 	}
-	if len(f.throttle.succeeded) != 0 {
-		t.Fatal("a failed login reset the throttle")
+	if len(f.throttle.refunded) != 0 {
+		t.Fatalf("a failed login refunded its slot: %v", f.throttle.refunded)
 	}
 }
 
@@ -201,8 +202,8 @@ func TestLoginThrottleRefusalRunsNoArgon2(t *testing.T) {
 	if f.hasher.Refused() != 0 {
 		t.Fatal("a throttled login attempted argon2 work")
 	}
-	if len(f.throttle.failed) != 0 {
-		t.Fatal("a throttled login counted as a failure")
+	if len(f.throttle.refunded) != 0 {
+		t.Fatal("a throttled login was refunded a slot it never got")
 	}
 }
 
@@ -257,5 +258,35 @@ func TestLoginStoreErrorIsWrapped(t *testing.T) {
 	_, err := f.svc.Login(context.Background(), "bob@example.com", "long enough password", authcore.ClientMeta{})
 	if !errors.Is(err, authcore.ErrInvalidHash) || errors.Is(err, authcore.ErrInvalidCredentials) || !strings.HasPrefix(err.Error(), "authcore: login:") {
 		t.Fatalf("Login = %v, want wrapped ErrInvalidHash", err)
+	}
+}
+
+// TestLoginRefundsOnlyWhatIsNotAFailedGuess: the throttle's slot is taken
+// before any argon2 work and given back for a success or for an attempt
+// that ended without a verdict (hasher busy); a wrong password keeps it.
+func TestLoginRefundsOnlyWhatIsNotAFailedGuess(t *testing.T) {
+	f := newFixture(t, func(h *authcore.HasherOptions, _ *authcore.ServiceOptions) {
+		h.MaxConcurrent, h.QueueWait = 1, -1
+	})
+	f.register(t, "alice@example.com", "alice's password")
+	ctx := context.Background()
+	if _, err := f.svc.Login(ctx, "alice@example.com", "wrong password", authcore.ClientMeta{}); !errors.Is(err, authcore.ErrInvalidCredentials) {
+		t.Fatal(err)
+	}
+	if err := f.hasher.AcquireSlotForTest(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.svc.Login(ctx, "alice@example.com", "wrong password", authcore.ClientMeta{})
+	f.hasher.ReleaseSlotForTest()
+	if !errors.Is(err, authcore.ErrServerBusy) {
+		t.Fatalf("Login with the hasher saturated = %v, want ErrServerBusy", err)
+	}
+	f.login(t, "alice@example.com", "alice's password")
+	want := []string{"alice@example.com", "alice@example.com", "alice@example.com"}
+	if !slices.Equal(f.throttle.taken, want) {
+		t.Fatalf("taken = %v, want %v", f.throttle.taken, want)
+	}
+	if want := want[:2]; !slices.Equal(f.throttle.refunded, want) {
+		t.Fatalf("refunded = %v, want the busy attempt and the success only", f.throttle.refunded)
 	}
 }

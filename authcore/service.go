@@ -43,18 +43,25 @@ const (
 	// EventRehashFailed means a login succeeded but upgrading the stored
 	// hash to the current parameters did not; the next login retries.
 	EventRehashFailed Event = "rehash_failed"
-	// EventThrottleError means LoginThrottle.Failed or Succeeded returned an
-	// error. The login outcome is unaffected; the throttle count may be off.
+	// EventThrottleError means LoginThrottle.Refund returned an error. The
+	// login outcome is unaffected; the account keeps one slot too few.
 	EventThrottleError Event = "throttle_error"
 )
 
 // LoginThrottle limits failed logins per account across all IPs (issue 4).
-// Emails passed in are normalized. Check's error is returned to the caller
+// Emails passed in are normalized. Take's error is returned to the caller
 // unchanged, so the throttle decides how "too many attempts" looks.
+//
+// Every attempt is counted as a failure before its password is checked,
+// and refunded when it was not one (issue 9): counting only afterwards let
+// a parallel burst past the limit, each guess costing a full argon2 check.
 type LoginThrottle interface {
-	Check(ctx context.Context, email string) error
-	Failed(ctx context.Context, email string) error
-	Succeeded(ctx context.Context, email string) error
+	// Take claims one failure slot for the account, atomically, and
+	// refuses the attempt when none is left.
+	Take(ctx context.Context, email string) error
+	// Refund returns the slot of an attempt that was not a failed guess:
+	// a successful login, or one that ended without a verdict.
+	Refund(ctx context.Context, email string) error
 }
 
 // ServiceOptions configure a Service. Zero values take the defaults.

@@ -10,10 +10,11 @@ import (
 	"github.com/google/uuid"
 )
 
-// Access-token defaults, used for zero TokenOptions fields.
+// Access-token defaults, used for zero TokenOptions fields. Leeway has
+// none here: zero leeway is a meaningful setting (issue 9), so its default
+// lives only in the config defaults.
 const (
 	DefaultAccessTTL      = 15 * time.Minute
-	DefaultLeeway         = 30 * time.Second
 	DefaultIssuer         = "gatewayd"
 	DefaultAudience       = "gatewayd"
 	DefaultTokenCacheSize = 10000
@@ -36,7 +37,7 @@ type TokenOptions struct {
 	Issuer          string   // iss claim issued and required
 	Audience        string   // aud claim issued and required
 	TTL             time.Duration
-	Leeway          time.Duration // clock-skew allowance on exp/nbf/iat; negative means none
+	Leeway          time.Duration // clock-skew allowance on exp/nbf/iat; zero (or negative) means none
 	CacheSize       int           // verified-token cache entries; negative disables
 	Now             func() time.Time
 }
@@ -66,14 +67,6 @@ func (id *Identity) HasAnyRole(roles []string) bool {
 		}
 	}
 	return false
-}
-
-// accessClaims is the JWT payload: the registered claims plus what
-// upstreams need to authorize without calling back.
-type accessClaims struct {
-	jwt.RegisteredClaims
-	Email string   `json:"email"`
-	Roles []string `json:"roles"`
 }
 
 // AccessTokens issues and verifies HS256 access JWTs over a key ring.
@@ -109,16 +102,19 @@ func NewAccessTokens(opts TokenOptions) (*AccessTokens, error) {
 	if t.now == nil {
 		t.now = time.Now
 	}
-	leeway := opts.Leeway
-	if leeway == 0 {
-		leeway = DefaultLeeway
-	}
-	leeway = max(leeway, 0)
+	// Zero means zero. The 30s default belongs to the config defaults
+	// alone: a second default here cannot tell "unset" from "0s" and would
+	// turn an operator's leeway: 0s into 30s (issue 9).
+	leeway := max(opts.Leeway, 0)
 	// Security: the algorithm, issuer and audience are pinned, exp is
 	// mandatory and iat may not lie in the future. Without WithValidMethods
-	// a token could pick its own algorithm.
+	// a token could pick its own algorithm. WithStrictDecoding refuses
+	// base64url with non-zero trailing bits, so a signature has one
+	// spelling, not four (padding is refused without WithPaddingAllowed);
+	// see also canonicalToken.
 	t.parser = jwt.NewParser(
 		jwt.WithValidMethods([]string{signingAlg}),
+		jwt.WithStrictDecoding(),
 		jwt.WithIssuer(t.issuer),
 		jwt.WithAudience(t.audience),
 		jwt.WithExpirationRequired(),
@@ -152,20 +148,18 @@ func (t *AccessTokens) Issue(u *User) (token string, expiresAt time.Time, err er
 		roles = []string{}
 	}
 	claims := accessClaims{
-		RegisteredClaims: jwt.RegisteredClaims{
-			Subject:   u.ID,
-			Issuer:    t.issuer,
-			Audience:  jwt.ClaimStrings{t.audience},
-			IssuedAt:  jwt.NewNumericDate(now),
-			NotBefore: jwt.NewNumericDate(now),
-			ExpiresAt: jwt.NewNumericDate(expiresAt),
-			ID:        uuid.NewString(),
-		},
-		Email: u.Email,
-		Roles: roles,
+		Subject:   u.ID,
+		Issuer:    t.issuer,
+		Audience:  jwt.ClaimStrings{t.audience},
+		IssuedAt:  newNumericDate(jwt.NewNumericDate(now)),
+		NotBefore: newNumericDate(jwt.NewNumericDate(now)),
+		ExpiresAt: newNumericDate(jwt.NewNumericDate(expiresAt)),
+		ID:        uuid.NewString(),
+		Email:     u.Email,
+		Roles:     roles,
 	}
 	kid, key := t.ring.signingKey()
-	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)
+	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, &claims)
 	tok.Header["kid"] = kid
 	token, err = tok.SignedString(key)
 	if err != nil {
@@ -191,6 +185,9 @@ func (t *AccessTokens) Verify(token string) (*Identity, error) {
 	if len(token) > MaxTokenLength {
 		return nil, &TokenError{Reason: TokenMalformed, Err: errors.New("token too long")}
 	}
+	if !canonicalToken(token) {
+		return nil, &TokenError{Reason: TokenMalformed, Err: errors.New("token has characters outside base64url")}
+	}
 	var claims accessClaims
 	if _, err := t.parser.ParseWithClaims(token, &claims, t.keyFunc); err != nil {
 		return nil, &TokenError{Reason: tokenReason(err), Err: err}
@@ -211,6 +208,21 @@ func (t *AccessTokens) Verify(token string) (*Identity, error) {
 		t.cache.put(token, id, now)
 	}
 	return id, nil
+}
+
+// canonicalToken reports whether token uses only the base64url alphabet
+// and dots. Go's base64 decoders skip CR and LF even in strict mode, so
+// without this a token with a line break inside would decode, verify, and
+// be a second spelling of the same token (and a second cache entry).
+func canonicalToken(token string) bool {
+	for i := 0; i < len(token); i++ {
+		switch c := token[i]; {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-', c == '_', c == '.':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // keyFunc selects the verification key by the token's kid header. An

@@ -15,8 +15,8 @@ func TestTokenCacheHonoursExpiry(t *testing.T) {
 		name   string
 		leeway time.Duration
 	}{
-		{"default leeway", 0},
-		{"no leeway", -1},
+		{"30s leeway", 30 * time.Second},
+		{"no leeway", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,14 +42,14 @@ func TestTokenCacheHonoursExpiry(t *testing.T) {
 				t.Fatalf("test setup: clock %v, exp %v", clock.Now(), exp)
 			}
 			id, err := tokens.Verify(tok)
-			if tt.leeway < 0 {
+			if tt.leeway == 0 {
 				wantReason(t, id, err, authcore.TokenExpired)
 				return
 			}
 			if err != nil || id == first {
 				t.Fatalf("Verify inside leeway = %p, %v; want a fresh, non-cached success", id, err)
 			}
-			clock.Advance(authcore.DefaultLeeway)
+			clock.Advance(tt.leeway)
 			id, err = tokens.Verify(tok)
 			wantReason(t, id, err, authcore.TokenExpired)
 		})

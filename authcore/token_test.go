@@ -15,9 +15,13 @@ import (
 
 var testUser = &authcore.User{ID: "4f8a4e8e-6f5c-4a57-9d3b-2f1a0c2e9b71", Email: "alice@example.com", Roles: []string{"user", "admin"}}
 
+// testLeeway is what newTokens verifies with unless a test says otherwise:
+// the configuration's default (authcore itself has none; zero means zero).
+const testLeeway = 30 * time.Second
+
 func newTokens(t testing.TB, clock *fakeClock, mod func(*authcore.TokenOptions)) *authcore.AccessTokens {
 	t.Helper()
-	opts := authcore.TokenOptions{Secret: testSecret, Now: clock.Now}
+	opts := authcore.TokenOptions{Secret: testSecret, Now: clock.Now, Leeway: testLeeway}
 	if mod != nil {
 		mod(&opts)
 	}
@@ -127,7 +131,7 @@ func TestJWTExpiredRejected(t *testing.T) {
 	clock := newClock()
 	tokens := newTokens(t, clock, func(o *authcore.TokenOptions) { o.CacheSize = -1 })
 	tok := issue(t, tokens)
-	clock.Advance(authcore.DefaultAccessTTL + authcore.DefaultLeeway - time.Second)
+	clock.Advance(authcore.DefaultAccessTTL + testLeeway - time.Second)
 	if _, err := tokens.Verify(tok); err != nil {
 		t.Fatalf("inside the leeway: %v", err)
 	}

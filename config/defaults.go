@@ -70,6 +70,7 @@ func Defaults() Config {
 			Login:        "10-M",
 			Register:     "5-H",
 			Refresh:      "60-M",
+			Logout:       "60-M",
 			LoginAccount: "10-H",
 		},
 		CORS: CORS{

@@ -34,6 +34,7 @@ type RateLimit struct {
 	Login        string        `mapstructure:"login" json:"login"`
 	Register     string        `mapstructure:"register" json:"register"`
 	Refresh      string        `mapstructure:"refresh" json:"refresh"`
+	Logout       string        `mapstructure:"logout" json:"logout"`
 	// LoginAccount limits attempts per target account, whatever the source
 	// IP, which is what slows down a distributed password guess.
 	LoginAccount string `mapstructure:"login_account" json:"login_account"`
@@ -94,5 +95,6 @@ func (r RateLimit) validate(ps *Problems) {
 	validateRate(ps, "ratelimit.login", r.Login)
 	validateRate(ps, "ratelimit.register", r.Register)
 	validateRate(ps, "ratelimit.refresh", r.Refresh)
+	validateRate(ps, "ratelimit.logout", r.Logout)
 	validateRate(ps, "ratelimit.login_account", r.LoginAccount)
 }

@@ -69,6 +69,7 @@ func TestValidateRules(t *testing.T) {
 		{"rate bad format", func(c *config.Config) { c.RateLimit.Login = "10/m" }, "ratelimit.login"},
 		{"rate lower-case unit", func(c *config.Config) { c.RateLimit.Register = "5-h" }, "ratelimit.register"},
 		{"rate zero", func(c *config.Config) { c.RateLimit.Refresh = "0-M" }, "ratelimit.refresh"},
+		{"logout rate malformed", func(c *config.Config) { c.RateLimit.Logout = "often" }, "ratelimit.logout"},
 		{"rate seconds and days", func(c *config.Config) { c.RateLimit.Login, c.RateLimit.LoginAccount = "3-S", "100-D" }, ""},
 		{"store unknown", func(c *config.Config) { c.RateLimit.Store = "memcached" }, "ratelimit.store"},
 		{"store redis without url", func(c *config.Config) { c.RateLimit.Store = "redis" }, "ratelimit.redis_url"},

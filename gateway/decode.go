@@ -19,7 +19,8 @@ const maxReportedFieldLength = 64
 // decodeJSON is the one place request bodies are read. It insists on
 // application/json, caps the body at the server's limit, and accepts exactly
 // one JSON object whose fields all exist in dst — so a typo in a field name
-// is an error instead of a silently ignored value.
+// is an error instead of a silently ignored value — and whose strings are
+// valid UTF-8 without lone surrogate escapes (see checkJSONText).
 func (s *Server) decodeJSON(c echo.Context, dst any) error {
 	r := c.Request()
 	mediaType, _, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
@@ -43,6 +44,9 @@ func (s *Server) decodeJSON(c echo.Context, dst any) error {
 	// "null" (which json would accept as "no fields") and arrays.
 	if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) == 0 || trimmed[0] != '{' {
 		return &malformedError{err: errors.New("body is not a JSON object")}
+	}
+	if err := checkJSONText(body); err != nil {
+		return &malformedError{err: err}
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

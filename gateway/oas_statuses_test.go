@@ -97,6 +97,7 @@ func TestOpenAPIDocumentsTheRealResponses(t *testing.T) {
 	t.Run("rate limited", func(t *testing.T) {
 		tight := newOASEnv(t, oasEnvConfig{limits: map[string]string{
 			ratelimit.PolicyRegister: "1-M", ratelimit.PolicyLogin: "1-M", ratelimit.PolicyRefresh: "1-M",
+			ratelimit.PolicyLogout: "1-M",
 		}})
 		s := decodeSession(t, run.expect(tight, opRegister, http.StatusCreated, oasRequest{body: creds}))
 		run.expect(tight, opRegister, http.StatusTooManyRequests, oasRequest{body: creds})
@@ -104,6 +105,8 @@ func TestOpenAPIDocumentsTheRealResponses(t *testing.T) {
 		run.expect(tight, opLogin, http.StatusTooManyRequests, oasRequest{body: creds})
 		run.expect(tight, opRefresh, http.StatusOK, oasRequest{body: `{"refresh_token":"` + s.RefreshToken + `"}`})
 		run.expect(tight, opRefresh, http.StatusTooManyRequests, oasRequest{body: `{"refresh_token":"` + s.RefreshToken + `"}`})
+		run.expect(tight, opLogout, http.StatusNoContent, oasRequest{body: `{"refresh_token":"` + s.RefreshToken + `"}`})
+		run.expect(tight, opLogout, http.StatusTooManyRequests, oasRequest{body: `{"refresh_token":"` + s.RefreshToken + `"}`})
 	})
 
 	t.Run("forward-auth", func(t *testing.T) {

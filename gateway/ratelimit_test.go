@@ -41,6 +41,8 @@ func limitedEndpoints() []limitedEndpoint {
 			func(i int) string { return credentials(fmt.Sprintf("new%d@example.com", i), rlPassword) }, http.StatusCreated},
 		{"/auth/refresh", ratelimit.PolicyRefresh,
 			func(int) string { return refreshBody("not-a-refresh-token") }, http.StatusUnauthorized},
+		{"/auth/logout", ratelimit.PolicyLogout,
+			func(int) string { return refreshBody("not-a-refresh-token") }, http.StatusNoContent},
 	}
 }
 
@@ -55,7 +57,7 @@ func TestRateLimitTripsAtExactCount(t *testing.T) {
 				b := newRLBackend(t)
 				opts.Policies = map[string]string{
 					ratelimit.PolicyLogin: "3-M", ratelimit.PolicyRegister: "3-M",
-					ratelimit.PolicyRefresh: "3-M", ratelimit.PolicyLoginAccount: "100-H",
+					ratelimit.PolicyRefresh: "3-M", ratelimit.PolicyLogout: "3-M", ratelimit.PolicyLoginAccount: "100-H",
 				}
 				if store == "redis" {
 					opts.Prefix = uniquePrefix()
@@ -186,7 +188,7 @@ func TestRateLimitHeadersOnlyOnLimitedEndpoints(t *testing.T) {
 	b := newRLBackend(t)
 	gw := b.instance(t, rlOptions{})
 	for _, r := range []*http.Request{
-		jsonRequest("/auth/logout", refreshBody("nothing")),
+		jsonRequest("/auth/logout-all", ""),
 		httptest.NewRequest(http.MethodGet, "/healthz", nil),
 		httptest.NewRequest(http.MethodGet, "/auth/me", nil),
 	} {

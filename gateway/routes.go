@@ -39,7 +39,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/auth/register", s.handleRegister(), s.limitByIP(ratelimit.PolicyRegister))
 	e.POST("/auth/login", s.handleLogin(), s.limitByIP(ratelimit.PolicyLogin))
 	e.POST("/auth/refresh", s.handleRefresh(), s.limitByIP(ratelimit.PolicyRefresh))
-	e.POST("/auth/logout", s.handleLogout())
+	e.POST("/auth/logout", s.handleLogout(), s.limitByIP(ratelimit.PolicyLogout))
 	e.POST("/auth/logout-all", s.handleLogoutAll(), s.requireBearer)
 	e.GET("/auth/me", s.handleMe(), s.requireBearer)
 	// Forward-auth for nginx auth_request / Traefik / Caddy in front.

@@ -2,7 +2,6 @@ package ratelimit
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"github.com/authgate/gatewayd/authcore"
@@ -21,29 +20,25 @@ type AccountThrottle struct {
 // passed to authcore.ServiceOptions.Throttle.
 func (l *Limiter) AccountThrottle() *AccountThrottle { return &AccountThrottle{l: l} }
 
-// Check refuses a login attempt once the account has used its budget of
-// failures, without counting the attempt itself. The refusal is a
-// *LimitedError carrying RetryAfter. Check runs before the password is
-// verified, so an attacker cannot keep guessing past the limit.
-func (t *AccountThrottle) Check(ctx context.Context, email string) error {
-	_, err := t.l.Peek(ctx, PolicyLoginAccount, accountKey(email))
-	return err
-}
-
-// Failed counts one failed login for the account. Going over the limit is
-// not an error here; the next Check reports it.
-func (t *AccountThrottle) Failed(ctx context.Context, email string) error {
+// Take claims one failure slot for the account before the password is
+// verified, and refuses the attempt (a *LimitedError carrying RetryAfter)
+// when no slot is left.
+//
+// Security: claiming and checking are one atomic store operation (an INCR
+// in Redis's Lua script, a mutex-guarded counter in memory). It used to be
+// a peek before argon2 and a count after it, so a parallel burst all peeked
+// "budget left" and every guess got a real password check (issue 9).
+func (t *AccountThrottle) Take(ctx context.Context, email string) error {
 	_, err := t.l.Take(ctx, PolicyLoginAccount, accountKey(email))
-	if errors.Is(err, ErrLimited) {
-		return nil
-	}
 	return err
 }
 
-// Succeeded clears the account's failures, so a user who finally typed the
-// right password starts afresh.
-func (t *AccountThrottle) Succeeded(ctx context.Context, email string) error {
-	return t.l.Reset(ctx, PolicyLoginAccount, accountKey(email))
+// Refund gives back the slot Take claimed, for an attempt that was not a
+// failed guess: a successful login must not use up the account's budget.
+// Earlier failures stay counted until their window ends, so a victim's own
+// logins cannot hand an attacker a fresh budget mid-burst.
+func (t *AccountThrottle) Refund(ctx context.Context, email string) error {
+	return t.l.Refund(ctx, PolicyLoginAccount, accountKey(email))
 }
 
 // accountKey folds case and surrounding space. authcore passes normalized

@@ -1,8 +1,8 @@
 // Package ratelimit decides whether a request may proceed under a named
-// policy ("login", "register", "refresh", "login_account", "route:<name>").
-// It is the only package that imports ulule/limiter and go-redis, so the
-// choice of counting algorithm and store lives in one place and the HTTP
-// layer (package gateway) only ever sees a Decision or a *LimitedError.
+// policy ("login", "register", "refresh", "logout", "login_account",
+// "route:<name>"). It is the only package that imports ulule/limiter and
+// go-redis, so the choice of counting algorithm and store lives in one
+// place and the HTTP layer (package gateway) only ever sees a Decision or a *LimitedError.
 //
 // # Stores
 //

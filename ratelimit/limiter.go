@@ -66,7 +66,7 @@ func New(ctx context.Context, opts Options) (*Limiter, error) {
 		if err != nil {
 			return nil, err
 		}
-		b.redis = &redisBackend{client: client, prefix: s.prefix}
+		b.redis = &redisBackend{client: client, prefix: s.prefix, refundScript: newRefundScript()}
 		pctx, cancel := context.WithTimeout(ctx, probeTimeout(s.storeTimeout))
 		err = b.redis.check(pctx)
 		cancel()

@@ -152,7 +152,7 @@ func TestUnknownPolicyAndClosed(t *testing.T) {
 func TestDefaultPolicies(t *testing.T) {
 	l := mustNew(t, ratelimit.Options{Policies: map[string]string{ratelimit.PolicyLogin: "3-M", ratelimit.RoutePolicy("api"): "100-S"}})
 	got := l.Policies()
-	want := map[string]string{"login": "3-M", "register": "5-H", "refresh": "60-M", "login_account": "10-H", "route:api": "100-S"}
+	want := map[string]string{"login": "3-M", "register": "5-H", "refresh": "60-M", "logout": "60-M", "login_account": "10-H", "route:api": "100-S"}
 	if len(got) != len(want) {
 		t.Fatalf("policies %v, want %v", got, want)
 	}

@@ -7,7 +7,7 @@ import (
 	"github.com/ulule/limiter/v3"
 )
 
-// Built-in policy names. The gateway keys the first three by client IP;
+// Built-in policy names. The gateway keys the first four by client IP;
 // PolicyLoginAccount is keyed by normalized email through AccountThrottle.
 const (
 	// PolicyLogin limits login attempts per client IP, slowing password
@@ -17,6 +17,10 @@ const (
 	PolicyRegister = "register"
 	// PolicyRefresh limits refresh-token exchanges per client IP.
 	PolicyRefresh = "refresh"
+	// PolicyLogout limits logouts per client IP: each one looks up and
+	// writes a refresh-token row, so an unlimited stream of made-up tokens
+	// would be free database load (issue 9).
+	PolicyLogout = "logout"
 	// PolicyLoginAccount limits failed logins per account across all IPs,
 	// so a botnet rotating addresses still cannot guess one user's password
 	// quickly (OWASP ASVS 2.2.1).
@@ -37,6 +41,7 @@ func DefaultPolicies() map[string]string {
 		PolicyLogin:        "10-M",
 		PolicyRegister:     "5-H",
 		PolicyRefresh:      "60-M",
+		PolicyLogout:       "60-M",
 		PolicyLoginAccount: "10-H",
 	}
 }

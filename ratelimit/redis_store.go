@@ -68,8 +68,9 @@ func newRedisClient(raw string, storeTimeout time.Duration) (redis.UniversalClie
 // store loads its Lua scripts when it is built, which needs a live server,
 // so the store is built on the first successful probe rather than in New.
 type redisBackend struct {
-	client redis.UniversalClient
-	prefix string
+	client       redis.UniversalClient
+	prefix       string
+	refundScript *redis.Script
 
 	mu    sync.Mutex // serializes building the store
 	store atomic.Pointer[storeRef]

@@ -62,15 +62,7 @@ func newCore(cfg *config.Config, st store, throttle authcore.LoginThrottle, onEv
 		MaxConcurrent: cfg.Password.MaxConcurrent,
 		QueueWait:     cfg.Password.QueueWait,
 	})
-	tokens, err := authcore.NewAccessTokens(authcore.TokenOptions{
-		Secret:          cfg.JWT.Secret.Reveal(),
-		PreviousSecrets: config.RevealAll(cfg.JWT.PreviousSecrets),
-		Issuer:          cfg.JWT.Issuer,
-		Audience:        cfg.JWT.Audience,
-		TTL:             cfg.JWT.AccessTTL,
-		Leeway:          cfg.JWT.Leeway,
-		CacheSize:       cacheSize(cfg.JWT.CacheSize),
-	})
+	tokens, err := authcore.NewAccessTokens(tokenOptions(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("access tokens: %w", err)
 	}
@@ -83,6 +75,20 @@ func newCore(cfg *config.Config, st store, throttle authcore.LoginThrottle, onEv
 		OnEvent:           onEvent,
 	})
 	return &core{store: st, hasher: hasher, tokens: tokens, service: service}, nil
+}
+
+// tokenOptions maps the jwt section onto authcore. Leeway is passed as is:
+// config owns its default, and authcore takes 0 to mean no leeway.
+func tokenOptions(cfg *config.Config) authcore.TokenOptions {
+	return authcore.TokenOptions{
+		Secret:          cfg.JWT.Secret.Reveal(),
+		PreviousSecrets: config.RevealAll(cfg.JWT.PreviousSecrets),
+		Issuer:          cfg.JWT.Issuer,
+		Audience:        cfg.JWT.Audience,
+		TTL:             cfg.JWT.AccessTTL,
+		Leeway:          cfg.JWT.Leeway,
+		CacheSize:       cacheSize(cfg.JWT.CacheSize),
+	}
 }
 
 // cacheSize maps the config's "0 disables" onto authcore's "negative

@@ -99,8 +99,7 @@ func (l countedLimiter) Take(ctx context.Context, policy, key string) (ratelimit
 }
 
 // countedThrottle reports the per-account login decisions (policy
-// login_account) the same way. Only Check decides; Failed and Succeeded
-// only count.
+// login_account) the same way. Only Take decides; Refund only gives back.
 type countedThrottle struct {
 	next authcore.LoginThrottle
 	m    *metrics.Metrics
@@ -108,21 +107,16 @@ type countedThrottle struct {
 
 var _ authcore.LoginThrottle = countedThrottle{}
 
-// Check asks whether the account may attempt a login.
-func (t countedThrottle) Check(ctx context.Context, email string) error {
-	err := t.next.Check(ctx, email)
+// Take claims the account's slot for one login attempt.
+func (t countedThrottle) Take(ctx context.Context, email string) error {
+	err := t.next.Take(ctx, email)
 	t.m.RateLimitDecision(ratelimit.PolicyLoginAccount, outcome(err))
 	return err
 }
 
-// Failed counts a failed login for the account.
-func (t countedThrottle) Failed(ctx context.Context, email string) error {
-	return t.next.Failed(ctx, email)
-}
-
-// Succeeded clears the account's failures.
-func (t countedThrottle) Succeeded(ctx context.Context, email string) error {
-	return t.next.Succeeded(ctx, email)
+// Refund gives back the slot of an attempt that was not a failed guess.
+func (t countedThrottle) Refund(ctx context.Context, email string) error {
+	return t.next.Refund(ctx, email)
 }
 
 func outcome(err error) metrics.RateLimitOutcome {

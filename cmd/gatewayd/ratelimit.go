@@ -20,6 +20,7 @@ func limiterOptions(cfg *config.Config, log *slog.Logger) ratelimit.Options {
 		ratelimit.PolicyLogin:        rl.Login,
 		ratelimit.PolicyRegister:     rl.Register,
 		ratelimit.PolicyRefresh:      rl.Refresh,
+		ratelimit.PolicyLogout:       rl.Logout,
 		ratelimit.PolicyLoginAccount: rl.LoginAccount,
 	}
 	for _, r := range cfg.Routes {

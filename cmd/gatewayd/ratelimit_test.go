@@ -35,6 +35,7 @@ func TestLimiterOptionsFromConfig(t *testing.T) {
 		ratelimit.PolicyLogin:        "7-M",
 		ratelimit.PolicyRegister:     "5-H",
 		ratelimit.PolicyRefresh:      "60-M",
+		ratelimit.PolicyLogout:       "60-M",
 		ratelimit.PolicyLoginAccount: "3-H",
 		ratelimit.RoutePolicy("api"): "100-S",
 	}

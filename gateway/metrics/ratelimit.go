@@ -16,8 +16,8 @@ const (
 )
 
 // RateLimitDecision counts one check under policy. Policy names come from
-// configuration ("login", "register", "refresh", "login_account",
-// "route:<name>"), so the label set is bounded by the config file.
+// configuration ("login", "register", "refresh", "logout",
+// "login_account", "route:<name>"), so the label set is bounded by the config file.
 func (m *Metrics) RateLimitDecision(policy string, outcome RateLimitOutcome) {
 	if m == nil {
 		return
