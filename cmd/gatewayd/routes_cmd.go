@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -60,21 +61,25 @@ func routesCheck(configPath string, args []string, e env) int {
 		return exitFailure
 	}
 
-	if gateway.IsGatewayPath(u.Path) {
+	if gateway.IsGatewayPath(u.EscapedPath()) {
 		fmt.Fprintf(e.stdout, "no route (404): %s is answered by the gateway itself and never proxied\n", u.Path)
 		return exitNoRoute
 	}
-	p, ok := proxy.CleanPath(u.Path)
-	if !ok {
-		fmt.Fprintf(e.stdout, "no route (400): %q is not a valid request path\n", u.Path)
+	canon, err := proxy.Canonicalize(u.Host, u.EscapedPath())
+	if err != nil {
+		fmt.Fprintf(e.stdout, "no route (400): %q is not a valid request path\n", u.EscapedPath())
 		return exitNoRoute
 	}
-	route, ok := router.Match(u.Host, p, method)
-	if !ok {
+	route, err := router.Resolve(canon, method)
+	switch {
+	case errors.Is(err, proxy.ErrNoRoute):
 		fmt.Fprintln(e.stdout, "no route (404)")
 		return exitNoRoute
+	case err != nil:
+		fmt.Fprintf(e.stdout, "no route (400): %q is not a valid request path for its route\n", u.EscapedPath())
+		return exitNoRoute
 	}
-	printRoute(e.stdout, route, p)
+	printRoute(e.stdout, route, canon.Path)
 	return exitOK
 }
 

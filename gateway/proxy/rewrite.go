@@ -15,10 +15,11 @@ import (
 func (f *Forwarder) rewrite(pr *httputil.ProxyRequest) {
 	in, out := pr.In, pr.Out
 
-	// Forward the exact path that was matched: cleaned and decoded. RawPath
-	// is dropped so net/url re-escapes it, which turns "%2F" into "/";
-	// see the package doc.
-	p, _ := CleanPath(in.URL.Path) // Forward rejected unclean-able paths
+	// Forward the exact path that was matched: Forward has checked that
+	// in.URL.Path is canonical. RawPath is dropped so net/url re-escapes
+	// the decoded path minimally (escape only what must be); see the
+	// package doc.
+	p := in.URL.Path
 	if f.route.StripPrefix {
 		p = stripPrefix(p, f.route.PathPrefix)
 	}

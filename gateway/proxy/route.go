@@ -94,6 +94,20 @@ type Route struct {
 	// RateLimit is the route's limit in ulule/limiter format ("100-M"), or
 	// "" for none. The proxy only carries it; the gateway enforces it.
 	RateLimit string
+	// AllowPathParams accepts paths with ';' parameters (literal or %3B),
+	// which are refused by default. The route is matched, and the request
+	// forwarded, on the path with each segment's ";…" removed and the dots
+	// resolved afterwards: how Tomcat and Jetty map it, so
+	// "/public/..;/admin" is /admin here as there (issue 9). For Servlet
+	// upstreams that need ";jsessionid=…" URL rewriting; the parameters
+	// themselves never reach the upstream.
+	AllowPathParams bool
+	// CaseInsensitive makes the path prefix match in any ASCII case, for
+	// IIS and other Windows upstreams that serve /Admin and /admin alike.
+	// A request it matches is refused (ErrInvalidPath) if its lower-cased
+	// path would belong to another route, so a case-folding upstream can
+	// never serve a path the gateway authorized under a laxer route.
+	CaseInsensitive bool
 }
 
 // allowsMethod reports whether the route accepts method. Methods are
