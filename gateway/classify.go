@@ -83,13 +83,14 @@ func classify(err error) (status int, code string) {
 	case errors.Is(err, proxy.ErrInvalidPath):
 		return http.StatusBadRequest, codeInvalidPath
 	// Forward-auth without a route: 403, because nginx auth_request turns
-	// anything but 2xx, 401 and 403 into a 500 (forward_auth.go). A
-	// missing or contradictory description is a misconfigured front
-	// proxy: 400, which nginx makes a loud 500 (deploy/nginx/README.md).
+	// anything but 2xx, 401 and 403 into a 500 (forward_auth.go); a
+	// missing description is a 403 for the same reason, with its own code.
+	// Descriptions that contradict each other are a 400, which nginx makes
+	// a loud 500 (deploy/nginx/README.md).
 	case errors.Is(err, errNoRouteToVerify):
 		return http.StatusForbidden, codeRouteNotFound
 	case errors.Is(err, errDescriptionMissing):
-		return http.StatusBadRequest, codeForwardAuthDescriptionMissing
+		return http.StatusForbidden, codeForwardAuthDescriptionMissing
 	case errors.Is(err, errDescriptionConflict):
 		return http.StatusBadRequest, codeForwardAuthDescriptionConflict
 

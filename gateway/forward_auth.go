@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -22,8 +23,9 @@ var (
 	errNoRouteToVerify = errors.New("gateway: forward-auth: no route for the original request")
 	// errDescriptionMissing means no usable description of the original
 	// request arrived: none at all, an incomplete or malformed one, or one
-	// from a peer outside server.trusted_proxies. 400
-	// forward_auth_description_missing, whose text names the headers.
+	// from a peer outside server.trusted_proxies. 403
+	// forward_auth_description_missing, whose text names the headers; 403
+	// because nginx relays it as a denial instead of a 500.
 	errDescriptionMissing = errors.New("gateway: forward-auth: original request not described")
 	// errDescriptionConflict means a trusted proxy sent both an nginx-style
 	// and a Traefik-style description and they disagree: which one would
@@ -59,8 +61,8 @@ type originalRequest struct {
 // route the ORIGINAL request matches, exactly as the proxy would (the same
 // proxy.Canonicalize and Router.Resolve), and answers 200 (with the
 // identity as response headers, for the front proxy to pass on), 401 or
-// 403; 400 for a description that is missing, contradictory or names a
-// path the proxy would refuse (invalid_path).
+// 403; 400 for a description that is contradictory or names a path the
+// proxy would refuse (invalid_path).
 //
 // The original request is believed only from a trusted proxy
 // (server.trusted_proxies); from anyone else the describing headers are
@@ -68,9 +70,9 @@ type originalRequest struct {
 // value could select a laxer route. Without a description nothing can be
 // allowed. A caller without a valid token gets 401 first (a front proxy
 // without trusted_proxies then simply asks everyone to log in); otherwise
-// 400 forward_auth_description_missing, naming the headers. nginx turns
-// that 400 into a 500: deliberately loud, since it only happens when the
-// front proxy is misconfigured (deploy/nginx/README.md).
+// 403 forward_auth_description_missing, naming the headers. Contradictory
+// descriptions and refused paths are 400s, which nginx turns into a 500
+// (deploy/nginx/README.md): fail closed, and loud.
 func (s *Server) handleVerify() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
@@ -212,8 +214,8 @@ func parseOriginal(method, host, target string) (originalRequest, error) {
 		}
 		host = u.Host
 	}
-	if host == "" {
-		return originalRequest{}, fmt.Errorf("%w: no host", errDescriptionMissing)
+	if host == "" || !strings.HasPrefix(u.EscapedPath(), "/") {
+		return originalRequest{}, fmt.Errorf("%w: no host or no absolute path", errDescriptionMissing)
 	}
 	canon, err := proxy.Canonicalize(host, u.EscapedPath())
 	if err != nil {

@@ -77,7 +77,10 @@ func (s *Server) dispatch(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			return err
 		}
-		if s.owned.ownsCanonical(canon.Path) {
+		// The decoded spelling counts too ("/auth/../api/x" stays with the
+		// gateway): a request that names a gateway path in any form is
+		// never proxied.
+		if s.owned.ownsCanonical(canon.Path) || s.owned.ownsCanonical(r.URL.Path) {
 			return next(c)
 		}
 		return s.unrouted(c, canon)
