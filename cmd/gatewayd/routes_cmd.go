@@ -39,7 +39,7 @@ matching routes for any host). Exit code 0: a route matches; 3: the gateway
 would not forward the request (no route, or a path it answers itself).`
 
 // routesCheck prints which route a request would take, using the same
-// cleaning and matching as the running gateway.
+// canonicalization and matching as the running gateway.
 func routesCheck(configPath string, args []string, e env) int {
 	if len(args) != 3 || args[0] != "check" {
 		fmt.Fprintln(e.stderr, routesUsage)
@@ -84,7 +84,7 @@ func routesCheck(configPath string, args []string, e env) int {
 }
 
 // printRoute describes the matched route and what the upstream would see.
-func printRoute(w io.Writer, r *proxy.Route, cleanPath string) {
+func printRoute(w io.Writer, r *proxy.Route, canonPath string) {
 	roles := "(any)"
 	if len(r.Roles) > 0 {
 		roles = strings.Join(r.Roles, ", ")
@@ -93,9 +93,9 @@ func printRoute(w io.Writer, r *proxy.Route, cleanPath string) {
 	for i, u := range r.Upstreams {
 		upstreams[i] = u.String()
 	}
-	forwarded := cleanPath
+	forwarded := canonPath
 	if r.StripPrefix {
-		forwarded = strings.TrimPrefix(cleanPath, strings.TrimSuffix(r.PathPrefix, "/"))
+		forwarded = strings.TrimPrefix(canonPath, strings.TrimSuffix(r.PathPrefix, "/"))
 		if !strings.HasPrefix(forwarded, "/") {
 			forwarded = "/" + forwarded
 		}

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -64,7 +65,8 @@ func canonicalPath(p string) (string, bool, error) {
 	}
 	// Decode, strip ';' parameters and validate, keeping literal '/' as the
 	// only separator ("%2F" is refused, so no decoded byte is a '/').
-	buf := make([]byte, 0, len(p))
+	var stack [512]byte // most paths decode without a heap buffer
+	buf := stack[:0]
 	params := false
 	for i := 0; i < len(p); i++ {
 		c := p[i]
@@ -102,7 +104,7 @@ func canonicalPath(p string) (string, bool, error) {
 	if !utf8.Valid(buf) {
 		return "", false, pathError("invalid or overlong UTF-8")
 	}
-	return resolveDots(string(buf)), params, nil
+	return string(resolveDots(buf)), params, nil
 }
 
 // skipParams returns the index of the last byte of the ';' parameters
@@ -117,37 +119,40 @@ func skipParams(p string, i int) int {
 }
 
 // resolveDots merges empty segments and resolves "." and ".." in the
-// absolute decoded path p (RFC 3986 §5.2.4; ".." at the root stays at the
-// root). A trailing slash is kept, and added after a final "." or "..",
-// as §5.2.4 does ("/a/b/.." is "/a/").
-func resolveDots(p string) string {
-	segs := strings.Split(p[1:], "/")
-	out := make([]string, 0, len(segs))
+// absolute decoded path b (RFC 3986 §5.2.4; ".." at the root stays at the
+// root), in place. A trailing slash is kept, and added after a final "."
+// or "..", as §5.2.4 does ("/a/b/.." is "/a/").
+func resolveDots(b []byte) []byte {
+	// out always ends in '/' and never gets ahead of the input being read,
+	// so writing into b itself is safe.
+	out := b[:1]
 	trailing := false
-	for _, s := range segs {
-		trailing = false
-		switch s {
-		case "":
+	for i := 1; i <= len(b); {
+		j := i
+		for j < len(b) && b[j] != '/' {
+			j++
+		}
+		seg := b[i:j]
+		switch {
+		case len(seg) == 0, len(seg) == 1 && seg[0] == '.':
 			trailing = true
-		case ".":
-			trailing = true
-		case "..":
-			if len(out) > 0 {
+		case len(seg) == 2 && seg[0] == '.' && seg[1] == '.':
+			if len(out) > 1 {
 				out = out[:len(out)-1]
+				out = out[:bytes.LastIndexByte(out, '/')+1]
 			}
 			trailing = true
 		default:
-			out = append(out, s)
+			out = append(out, seg...)
+			out = append(out, '/')
+			trailing = false
 		}
+		i = j + 1
 	}
-	if len(out) == 0 {
-		return "/"
+	if !trailing && len(out) > 1 {
+		out = out[:len(out)-1]
 	}
-	res := "/" + strings.Join(out, "/")
-	if trailing {
-		res += "/"
-	}
-	return res
+	return out
 }
 
 // isPlainClean reports whether p needs neither decoding nor cleaning: no

@@ -80,7 +80,7 @@ func sameNormalized(k, n string) bool {
 	return true
 }
 
-// stripPrefix removes prefix from the cleaned path p, keeping a leading
+// stripPrefix removes prefix from the canonical path p, keeping a leading
 // "/". It handles the bare match ("/api" for prefix "/api/").
 func stripPrefix(p, prefix string) string {
 	if !strings.HasPrefix(p, prefix) {

@@ -63,9 +63,9 @@ type Route struct {
 	// subdomain at any depth (but not example.com itself). Matching is
 	// case-insensitive and ignores the port.
 	Host string
-	// PathPrefix is a plain string prefix of the cleaned request path. A
-	// prefix ending in "/" also matches the path without that slash
-	// ("/api/" matches "/api"). It must start with "/" and be clean.
+	// PathPrefix is a plain string prefix of the canonical request path
+	// (Canonicalize). A prefix ending in "/" also matches the path without
+	// that slash ("/api/" matches "/api"). It must be canonical itself.
 	PathPrefix string
 	// Methods lists the allowed methods (case-sensitive, as HTTP methods
 	// are); nil or empty allows all. A route with a method list beats one without for

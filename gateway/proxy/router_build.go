@@ -186,9 +186,10 @@ func validateRoute(r *Route) (hostPattern, error) {
 		errs = append(errs, err)
 	}
 	if c, params, err := canonicalPath(r.PathPrefix); err != nil || params || c != r.PathPrefix {
-		// An unclean prefix ("/a//b", "/a/../b") could never match a
-		// cleaned request path, so it is a config mistake, not a route.
-		errs = append(errs, fmt.Errorf("path prefix %q must be a clean absolute path", r.PathPrefix))
+		// A prefix that is not canonical ("/a//b", "/a/../b", "/a;x/",
+		// "/a%2Fb/") could never match a canonical request path, so it is
+		// a config mistake, not a route.
+		errs = append(errs, fmt.Errorf("path prefix %q must be a canonical absolute path", r.PathPrefix))
 	}
 	for _, m := range r.Methods {
 		if !isToken(m) {
