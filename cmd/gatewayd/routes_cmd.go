@@ -93,13 +93,7 @@ func printRoute(w io.Writer, r *proxy.Route, canonPath string) {
 	for i, u := range r.Upstreams {
 		upstreams[i] = u.String()
 	}
-	forwarded := canonPath
-	if r.StripPrefix {
-		forwarded = strings.TrimPrefix(canonPath, strings.TrimSuffix(r.PathPrefix, "/"))
-		if !strings.HasPrefix(forwarded, "/") {
-			forwarded = "/" + forwarded
-		}
-	}
+	forwarded := r.ForwardedPath(canonPath)
 	fmt.Fprintf(w, "route:          %s\n", r.Name)
 	fmt.Fprintf(w, "auth:           %s\n", r.Auth)
 	fmt.Fprintf(w, "roles:          %s\n", roles)

@@ -181,6 +181,22 @@ func TestForwardRefusesNonCanonicalPath(t *testing.T) {
 	}
 }
 
+// TestStripPrefixFoldsCaseOnCaseInsensitiveRoutes: a case-insensitive
+// route strips its prefix in whatever case it matched.
+func TestStripPrefixFoldsCaseOnCaseInsensitiveRoutes(t *testing.T) {
+	for target, want := range map[string]string{"/LEGACY/x": "/x", "/legacy": "/", "/Legacy/": "/"} {
+		up := newUpstream(t, nil)
+		route := proxy.Route{Name: "r", PathPrefix: "/Legacy/", StripPrefix: true, CaseInsensitive: true, Upstreams: []*url.URL{up.url(t)}}
+		fwd := proxy.NewForwarder(&route, newTransport(t, proxy.TransportOptions{}), proxy.ForwarderOptions{})
+		if err := fwd.Forward(newDiscard(), newRequest(t, "GET", target)); err != nil {
+			t.Fatalf("Forward(%q): %v", target, err)
+		}
+		if got := up.last(t).Path; got != want {
+			t.Errorf("%s forwarded as %q, want %q", target, got, want)
+		}
+	}
+}
+
 func TestForwardRejectsInvalidPath(t *testing.T) {
 	up := newUpstream(t, nil)
 	fwd := forwarderFor(t, proxy.Route{}, proxy.ForwarderOptions{}, up)
