@@ -23,9 +23,9 @@ type pxReceived struct {
 	Method, Path, RawQuery, Host string
 	// RequestURI is the request target exactly as it arrived on the wire.
 	RequestURI string
-	Header                       http.Header
-	BodyLen                      int64
-	BodySHA                      string
+	Header     http.Header
+	BodyLen    int64
+	BodySHA    string
 }
 
 // pxUpstream is an httptest server that records every request it

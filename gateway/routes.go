@@ -7,7 +7,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/authgate/gatewayd/gateway/docs"
 	"github.com/authgate/gatewayd/gateway/proxy"
 	"github.com/authgate/gatewayd/ratelimit"
 )
@@ -130,7 +129,7 @@ func (o ownedPaths) ownsCanonical(p string) bool {
 	if hasPrefixFold(p, authPrefix) && (len(p) == len(authPrefix) || p[len(authPrefix)] == '/') {
 		return true
 	}
-	if strings.EqualFold(p, docs.SpecPath) || strings.EqualFold(p, docs.UIPath) || hasPrefixFold(p, docs.UIPath+"/") {
+	if isDocsPath(p) {
 		return true
 	}
 	for _, e := range o.exact {
