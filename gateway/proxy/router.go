@@ -2,8 +2,10 @@ package proxy
 
 import "fmt"
 
-// Router is the immutable route table. Match is safe for concurrent use
-// and does not allocate.
+// Router is the immutable route table. Match and Resolve are safe for
+// concurrent use and do not allocate, except for one lower-cased copy of
+// a path with upper-case letters when the table has a CaseInsensitive
+// route.
 //
 // Lookup cost does not grow with the number of routes: the host is one map
 // probe (exact), one probe per label (wildcards) and the any-host group;
