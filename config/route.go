@@ -38,6 +38,12 @@ type Route struct {
 	PassAuthorization bool          `mapstructure:"pass_authorization" json:"pass_authorization"`
 	Timeout           time.Duration `mapstructure:"timeout" json:"timeout"`
 	RateLimit         string        `mapstructure:"rate_limit" json:"rate_limit"`
+	// AllowPathParams accepts ';' path parameters on this route, matched
+	// and forwarded the Tomcat way (proxy.Route.AllowPathParams).
+	AllowPathParams bool `mapstructure:"allow_path_params" json:"allow_path_params"`
+	// CaseInsensitive matches the path prefix in any ASCII case, for IIS
+	// upstreams (proxy.Route.CaseInsensitive).
+	CaseInsensitive bool `mapstructure:"case_insensitive" json:"case_insensitive"`
 }
 
 // RouteMatch selects requests: host (exact or "*.example.com"), then the

@@ -30,10 +30,15 @@ const (
 	codeNotFound             = "not_found"
 	codeMethodNotAllowed     = "method_not_allowed"
 	codeRouteNotFound        = "route_not_found"
-	codeUpstreamUnavailable  = "upstream_unavailable"
-	codeUpstreamTimeout      = "upstream_timeout"
-	codeNotReady             = "not_ready"
-	codeInternalError        = "internal_error"
+	codeInvalidPath          = "invalid_path"
+	// Forward-auth (/auth/verify) without a usable description of the
+	// original request.
+	codeForwardAuthDescriptionMissing  = "forward_auth_description_missing"
+	codeForwardAuthDescriptionConflict = "forward_auth_description_conflict"
+	codeUpstreamUnavailable            = "upstream_unavailable"
+	codeUpstreamTimeout                = "upstream_timeout"
+	codeNotReady                       = "not_ready"
+	codeInternalError                  = "internal_error"
 	// codeClientClosed is logged, never written: the client is gone.
 	codeClientClosed = "client_closed"
 )
@@ -50,7 +55,8 @@ func problemCodes() []string {
 		codePayloadTooLarge, codeUnsupportedMediaType, codeInvalidToken,
 		codeInsufficientRole, codeServerBusy, codeRateLimited, codeNotFound,
 		codeMethodNotAllowed, codeRouteNotFound, codeUpstreamUnavailable,
-		codeUpstreamTimeout, codeNotReady, codeInternalError,
+		codeUpstreamTimeout, codeNotReady, codeInternalError, codeInvalidPath,
+		codeForwardAuthDescriptionMissing, codeForwardAuthDescriptionConflict,
 	}
 }
 
@@ -75,11 +81,18 @@ func classify(err error) (status int, code string) {
 	case errors.Is(err, proxy.ErrBodyTooLarge):
 		return http.StatusRequestEntityTooLarge, codePayloadTooLarge
 	case errors.Is(err, proxy.ErrInvalidPath):
-		return http.StatusBadRequest, codeMalformedRequest
+		return http.StatusBadRequest, codeInvalidPath
 	// Forward-auth without a route: 403, because nginx auth_request turns
-	// anything but 2xx, 401 and 403 into a 500 (forward_auth.go).
+	// anything but 2xx, 401 and 403 into a 500 (forward_auth.go); a
+	// missing description is a 403 for the same reason, with its own code.
+	// Descriptions that contradict each other are a 400, which nginx makes
+	// a loud 500 (deploy/nginx/README.md).
 	case errors.Is(err, errNoRouteToVerify):
 		return http.StatusForbidden, codeRouteNotFound
+	case errors.Is(err, errDescriptionMissing):
+		return http.StatusForbidden, codeForwardAuthDescriptionMissing
+	case errors.Is(err, errDescriptionConflict):
+		return http.StatusBadRequest, codeForwardAuthDescriptionConflict
 
 	// A canceled request context means the client disconnected (or the
 	// server is shutting down): there is nobody to answer.

@@ -41,7 +41,8 @@ func serveDocsAsset(site *docs.Site) echo.HandlerFunc {
 // isDocsPath reports whether p is one of the documentation paths. They are
 // gateway-owned even when the docs are disabled: an operator's catch-all
 // route must not turn "docs off" into "docs proxied to some upstream", and
-// a client must see the same 404 whatever the configuration.
+// a client must see the same 404 whatever the configuration. ASCII case
+// is folded, as for every gateway path (ownedPaths.ownsCanonical).
 func isDocsPath(p string) bool {
-	return p == docs.SpecPath || p == docs.UIPath || strings.HasPrefix(p, docs.UIPath+"/")
+	return strings.EqualFold(p, docs.SpecPath) || strings.EqualFold(p, docs.UIPath) || hasPrefixFold(p, docs.UIPath+"/")
 }

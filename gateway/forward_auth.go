@@ -2,21 +2,36 @@ package gateway
 
 import (
 	"errors"
-	"log/slog"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
-// errNoRouteToVerify means /auth/verify found no route to apply: the
-// original request matches none, is a gateway path, cannot be parsed, or
-// was not described by a trusted caller. classify answers 403
-// route_not_found rather than 404, because nginx auth_request relays only
-// 401 and 403 and turns any other status into a 500 for the user.
-var errNoRouteToVerify = errors.New("gateway: forward-auth: no route for the original request")
+// Forward-auth outcomes besides the route's own policy. classify maps
+// each to one status; see handleVerify for why each is what it is.
+var (
+	// errNoRouteToVerify means the described request matches no route, or
+	// is a gateway path (never forwarded, so no route applies). 403
+	// route_not_found rather than 404, because nginx auth_request relays
+	// only 401 and 403 and turns any other status into a 500 for the user.
+	errNoRouteToVerify = errors.New("gateway: forward-auth: no route for the original request")
+	// errDescriptionMissing means no usable description of the original
+	// request arrived: none at all, an incomplete or malformed one, or one
+	// from a peer outside server.trusted_proxies. 403
+	// forward_auth_description_missing, whose text names the headers; 403
+	// because nginx relays it as a denial instead of a 500.
+	errDescriptionMissing = errors.New("gateway: forward-auth: original request not described")
+	// errDescriptionConflict means a trusted proxy sent both an nginx-style
+	// and a Traefik-style description and they disagree: which one would
+	// the front proxy act on? 400 forward_auth_description_conflict.
+	errDescriptionConflict = errors.New("gateway: forward-auth: original-request descriptions disagree")
+)
 
 // Headers describing the original request, per front proxy convention.
 const (
@@ -30,49 +45,61 @@ const (
 	hdrOriginalURL    = "X-Original-Url" // canonical form of X-Original-URL
 )
 
-// originalRequest is what a front proxy says its client asked for.
+// untrustedWarnInterval is how often at most the "untrusted peer" warning
+// is logged: any client can trigger it, so it must not flood the log.
+const untrustedWarnInterval = time.Minute
+
+// originalRequest is what a front proxy says its client asked for, in
+// canonical form.
 type originalRequest struct {
-	method, host, path string
+	method string
+	canon  proxy.CanonicalRequest
 }
 
 // handleVerify is forward-auth (GET or HEAD /auth/verify) for operators
 // who keep nginx, Traefik or Caddy in front: it applies the policy of the
-// route the ORIGINAL request matches, exactly as the proxy would, and
-// answers 200 (with the identity as response headers, for the front proxy
-// to pass on), 401 or 403.
+// route the ORIGINAL request matches, exactly as the proxy would (the same
+// proxy.Canonicalize and Router.Resolve), and answers 200 (with the
+// identity as response headers, for the front proxy to pass on), 401 or
+// 403; 400 for a description that is contradictory or names a path the
+// proxy would refuse (invalid_path).
 //
 // The original request is believed only from a trusted proxy
-// (server.trusted_proxies). From anyone else the describing headers are
-// ignored, and so is a description missing its method, host or URI: an
-// assumed method or host could select a laxer route (a GET-only public
-// route for a POST, an any-host route for an admin host). Without a
-// trusted description nothing can be allowed, so the answer is a denial:
-// 401 when the caller has no valid token (a front proxy without
-// trusted_proxies then simply asks everyone to log in), otherwise 403
-// route_not_found.
+// (server.trusted_proxies); from anyone else the describing headers are
+// ignored. Nothing is assumed for a missing method, host or URI: an assumed
+// value could select a laxer route. Without a description nothing can be
+// allowed. A caller without a valid token gets 401 first (a front proxy
+// without trusted_proxies then simply asks everyone to log in); otherwise
+// 403 forward_auth_description_missing, naming the headers. Contradictory
+// descriptions and refused paths are 400s, which nginx turns into a 500
+// (deploy/nginx/README.md): fail closed, and loud.
 func (s *Server) handleVerify() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		orig, ok := s.originalRequest(r)
-		if !ok {
-			token, err := bearerToken(r)
-			if err != nil {
-				return err
+		orig, err := s.originalRequest(r)
+		if errors.Is(err, errDescriptionMissing) {
+			token, terr := bearerToken(r)
+			if terr != nil {
+				return terr
 			}
-			if _, err := s.tokens.Verify(token); err != nil {
-				return err
+			if _, terr := s.tokens.Verify(token); terr != nil {
+				return terr
 			}
-			return errNoRouteToVerify
 		}
-		p, ok := proxy.CleanPath(orig.path)
-		if !ok || s.ownsPath(orig.path) {
+		if err != nil {
+			return err
+		}
+		if s.owned.ownsCanonical(orig.canon.Path) {
 			// The gateway never forwards its own paths, so no route
 			// applies to them.
 			return errNoRouteToVerify
 		}
-		route, ok := s.routing.match(orig.host, p, orig.method)
-		if !ok {
+		route, err := s.routing.resolve(orig.canon, orig.method)
+		if errors.Is(err, ErrRouteNotFound) {
 			return errNoRouteToVerify
+		}
+		if err != nil {
+			return err
 		}
 		id, err := s.authorize(r, route)
 		if err != nil {
@@ -96,40 +123,62 @@ func (s *Server) handleVerify() echo.HandlerFunc {
 }
 
 // originalRequest reads the description of the original request from a
-// trusted caller: Traefik/Caddy's X-Forwarded-Method/-Host/-Uri, or else
+// trusted caller: Traefik/Caddy's X-Forwarded-Method/-Host/-Uri and
 // nginx's X-Original-Method and X-Original-URL (absolute, or a path with
-// the host in X-Forwarded-Host). ok is false when the caller is not
-// trusted or the description is incomplete or ambiguous.
-func (s *Server) originalRequest(r *http.Request) (originalRequest, bool) {
+// the host in X-Forwarded-Host). When both are present they must describe
+// the same canonical request. The error wraps errDescriptionMissing,
+// errDescriptionConflict or proxy.ErrInvalidPath.
+func (s *Server) originalRequest(r *http.Request) (originalRequest, error) {
 	h := r.Header
+	traefik := len(h[hdrForwardedURI]) > 0 || len(h[hdrForwardedMethod]) > 0
+	nginx := len(h[hdrOriginalURL]) > 0 || len(h[hdrOriginalMethod]) > 0
 	if !s.routing.isTrustedPeer(r.RemoteAddr) {
-		if len(h[hdrForwardedURI]) > 0 || len(h[hdrOriginalURL]) > 0 {
+		if traefik || nginx {
 			// Not an error to return (the denial is), but the one hint an
 			// operator needs when a front proxy's checks all fail.
-			s.log.LogAttrs(r.Context(), slog.LevelWarn, "forward-auth: original-request headers from an untrusted peer ignored; add the front proxy to server.trusted_proxies",
-				slog.String("request_id", h.Get(echo.HeaderXRequestID)), slog.String("peer", r.RemoteAddr))
+			s.untrustedWarn.log(r.Context(), s.log, s.now(), h.Get(echo.HeaderXRequestID), r.RemoteAddr)
 		}
-		return originalRequest{}, false
+		return originalRequest{}, fmt.Errorf("%w: peer %s is not a trusted proxy", errDescriptionMissing, r.RemoteAddr)
 	}
-	if len(h[hdrForwardedURI]) > 0 || len(h[hdrForwardedMethod]) > 0 {
+	if !traefik && !nginx {
+		return originalRequest{}, fmt.Errorf("%w: no description headers", errDescriptionMissing)
+	}
+	var t, n originalRequest
+	if traefik {
 		method, ok1 := single(h, hdrForwardedMethod)
 		host, ok2 := single(h, hdrForwardedHost)
 		uri, ok3 := single(h, hdrForwardedURI)
 		if !ok1 || !ok2 || !ok3 {
-			return originalRequest{}, false
+			return originalRequest{}, fmt.Errorf("%w: repeated X-Forwarded-* header", errDescriptionMissing)
 		}
-		return parseOriginal(method, host, uri)
+		var err error
+		if t, err = parseOriginal(method, host, uri); err != nil {
+			return originalRequest{}, err
+		}
 	}
-	if len(h[hdrOriginalURL]) > 0 {
+	if nginx {
 		method, ok1 := single(h, hdrOriginalMethod)
 		host, ok2 := single(h, hdrForwardedHost)
 		raw, ok3 := single(h, hdrOriginalURL)
 		if !ok1 || !ok2 || !ok3 {
-			return originalRequest{}, false
+			return originalRequest{}, fmt.Errorf("%w: repeated X-Original-* header", errDescriptionMissing)
 		}
-		return parseOriginal(method, host, raw)
+		var err error
+		if n, err = parseOriginal(method, host, raw); err != nil {
+			return originalRequest{}, err
+		}
 	}
-	return originalRequest{}, false
+	switch {
+	case !nginx:
+		return t, nil
+	case !traefik:
+		return n, nil
+	case t != n:
+		// Compared in canonical form: two spellings of one request agree.
+		return originalRequest{}, errDescriptionConflict
+	default:
+		return t, nil
+	}
 }
 
 // single returns the only value of header k. Several values are ambiguous
@@ -146,28 +195,33 @@ func single(h http.Header, k string) (string, bool) {
 	}
 }
 
-// parseOriginal checks and splits a description. target is an origin-form
-// request URI ("/api/x?y=1") or an absolute URL, whose host then wins over
-// host. Every part is required; see handleVerify for why nothing is
-// assumed.
-func parseOriginal(method, host, target string) (originalRequest, bool) {
+// parseOriginal checks and canonicalizes a description. target is an
+// origin-form request URI ("/api/x?y=1") or an absolute URL, whose host
+// then wins over host. Every part is required; see handleVerify for why
+// nothing is assumed. The path goes through proxy.Canonicalize from its
+// escaped form, exactly as a proxied request's does.
+func parseOriginal(method, host, target string) (originalRequest, error) {
 	if !isMethodToken(method) || target == "" {
-		return originalRequest{}, false
+		return originalRequest{}, fmt.Errorf("%w: missing or invalid method or URI", errDescriptionMissing)
 	}
 	u, err := url.Parse(target)
 	if err != nil {
-		return originalRequest{}, false
+		return originalRequest{}, fmt.Errorf("%w: %w", errDescriptionMissing, err)
 	}
 	if u.IsAbs() {
 		if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return originalRequest{}, false
+			return originalRequest{}, fmt.Errorf("%w: URL %q is not http(s)", errDescriptionMissing, target)
 		}
 		host = u.Host
 	}
-	if host == "" || u.Path == "" || u.Path[0] != '/' {
-		return originalRequest{}, false
+	if host == "" || !strings.HasPrefix(u.EscapedPath(), "/") {
+		return originalRequest{}, fmt.Errorf("%w: no host or no absolute path", errDescriptionMissing)
 	}
-	return originalRequest{method: method, host: host, path: u.Path}, true
+	canon, err := proxy.Canonicalize(host, u.EscapedPath())
+	if err != nil {
+		return originalRequest{}, err
+	}
+	return originalRequest{method: method, canon: canon}, nil
 }
 
 // isMethodToken reports whether m looks like an HTTP method: 1–32

@@ -2,8 +2,7 @@ package gateway
 
 import (
 	"net/http"
-	"path"
-	"strings"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -71,31 +70,30 @@ func userIDOf(id *authcore.Identity) string {
 	return id.UserID
 }
 
-// IsGatewayPath reports whether a request for path p is answered by the
-// gateway itself and is therefore never proxied, whatever the route table
-// holds: /auth and everything below it, /healthz, /readyz and the
-// documentation paths (even when the docs are disabled). Every spelling
-// counts ("//auth/me", "/x/../auth/me"). `gatewayd routes check` asks it so
-// that its answer is the server's.
+// IsGatewayPath reports whether a request for the escaped path p (as
+// r.URL.EscapedPath() gives it) is answered by the gateway itself and is
+// therefore never proxied, whatever the route table holds: /auth and
+// everything below it, /healthz, /readyz and the documentation paths (even
+// when the docs are disabled). Every spelling counts ("//auth/me",
+// "/x/../auth/me", "/%61uth/me", "/AUTH/me"). `gatewayd routes check` asks
+// it so that its answer is the server's.
 func IsGatewayPath(p string) bool {
-	cleaned := cleanForOwnership(p)
-	for _, q := range [...]string{p, cleaned} {
-		if isAuthPath(q) || isDocsPath(q) || q == "/healthz" || q == "/readyz" {
-			return true
-		}
-	}
-	return false
+	return ownedBy(p, defaultOwned)
 }
 
-// cleanForOwnership is path.Clean("/" + p), the form ownsPath compares,
-// without its two allocations for the usual already-clean path: every
-// proxied request pays for this check.
-func cleanForOwnership(p string) string {
-	if c, ok := proxy.CleanPath(p); ok {
-		if len(c) > 1 {
-			c = strings.TrimSuffix(c, "/")
-		}
-		return c
+// defaultOwned is the set of exact gateway paths that exist whatever the
+// options (the docs paths are covered by isDocsPath).
+var defaultOwned = ownedPaths{exact: []string{"/healthz", "/readyz"}}
+
+// ownedBy reports whether the escaped path p is a gateway path of owned.
+// It checks the canonical path and, for a path Canonicalize refuses, the
+// decoded one: such a request must still never be proxied.
+func ownedBy(p string, owned ownedPaths) bool {
+	if c, err := proxy.Canonicalize("", p); err == nil && owned.ownsCanonical(c.Path) {
+		return true
 	}
-	return path.Clean("/" + p)
+	if d, err := url.PathUnescape(p); err == nil {
+		return owned.ownsCanonical(d)
+	}
+	return false
 }

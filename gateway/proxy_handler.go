@@ -74,13 +74,19 @@ func newProxyTable(o ProxyOptions, trusted []netip.Prefix) (proxyTable, error) {
 	return t, errors.Join(errs...)
 }
 
-// match finds the route for a cleaned path; without a table nothing
-// matches.
-func (t *proxyTable) match(host, cleanPath, method string) (*proxy.Route, bool) {
+// resolve is the routing decision for a canonical request: the route, or
+// ErrRouteNotFound (default deny), or proxy.ErrInvalidPath for a path its
+// route refuses (';' parameters, a case conflict; see
+// proxy.Router.Resolve). Without a table nothing matches.
+func (t *proxyTable) resolve(c proxy.CanonicalRequest, method string) (*proxy.Route, error) {
 	if t.router == nil {
-		return nil, false
+		return nil, ErrRouteNotFound
 	}
-	return t.router.Match(host, cleanPath, method)
+	route, err := t.router.Resolve(c, method)
+	if errors.Is(err, proxy.ErrNoRoute) {
+		return nil, ErrRouteNotFound
+	}
+	return route, err
 }
 
 // isTrustedPeer reports whether the socket peer remoteAddr ("ip:port", as
@@ -111,18 +117,15 @@ func (t *proxyTable) isTrustedPeer(remoteAddr string) bool {
 //
 // Every refusal is returned as an error for the one error renderer; only a
 // fully authorized request reaches Forward.
-func (s *Server) proxyRequest(c echo.Context) error {
+func (s *Server) proxyRequest(c echo.Context, canon proxy.CanonicalRequest) error {
 	r := c.Request()
-	// SECURITY: match on the cleaned path, which is also what Forward
-	// sends, so "/public/../admin" is authorized as /admin, not /public.
-	p, ok := proxy.CleanPath(r.URL.Path)
-	if !ok {
-		return proxy.ErrInvalidPath
-	}
-	route, ok := s.routing.match(r.Host, p, r.Method)
-	if !ok {
-		// Default deny: an unmatched request is never forwarded.
-		return ErrRouteNotFound
+	// SECURITY: match on the canonical request (dispatch computed it once),
+	// and forward exactly its path, so "/public/../admin" and
+	// "/public/..;/admin" are authorized as /admin, never as /public.
+	route, err := s.routing.resolve(canon, r.Method)
+	if err != nil {
+		// Default deny: an unmatched or refused request is never forwarded.
+		return err
 	}
 	setRoute(c, route.Name) // access log and metrics label (access_log.go)
 	id, err := s.authorize(r, route)
@@ -140,6 +143,10 @@ func (s *Server) proxyRequest(c echo.Context) error {
 	if id != nil {
 		s.routing.headers.Inject(r.Header, id.UserID, id.Email, id.Roles)
 	}
+
+	// Forward what was authorized: the canonical path, re-escaped
+	// minimally by net/url (RawPath empty), never the client's spelling.
+	r.URL.Path, r.URL.RawPath = canon.Path, ""
 
 	res := c.Response()
 	// Upstream responses pass through unchanged: drop the gateway's own

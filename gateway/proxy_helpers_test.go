@@ -21,9 +21,11 @@ import (
 // pxReceived is what an upstream saw of one request.
 type pxReceived struct {
 	Method, Path, RawQuery, Host string
-	Header                       http.Header
-	BodyLen                      int64
-	BodySHA                      string
+	// RequestURI is the request target exactly as it arrived on the wire.
+	RequestURI string
+	Header     http.Header
+	BodyLen    int64
+	BodySHA    string
 }
 
 // pxUpstream is an httptest server that records every request it
@@ -39,7 +41,7 @@ func newPXUpstream(t testing.TB, h http.HandlerFunc) *pxUpstream {
 	t.Helper()
 	u := &pxUpstream{}
 	u.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := pxReceived{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Host: r.Host, Header: r.Header.Clone()}
+		rec := pxReceived{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Host: r.Host, RequestURI: r.RequestURI, Header: r.Header.Clone()}
 		if h == nil {
 			sum := sha256.New()
 			rec.BodyLen, _ = io.Copy(sum, r.Body)
@@ -95,6 +97,8 @@ type pxConfig struct {
 	// quiet logs at info level to nowhere, as a production access log
 	// costs, instead of collecting debug logs (benchmarks).
 	quiet bool
+	// now is the gateway's clock (nil: time.Now).
+	now func() time.Time
 }
 
 // pxGateway is a gateway.Server with real token verification (no database:
@@ -147,6 +151,7 @@ func newPXGateway(t testing.TB, up *pxUpstream, cfg pxConfig) *pxGateway {
 		Tokens:         tokens,
 		TrustedProxies: cfg.trusted,
 		CORS:           cfg.cors,
+		Now:            cfg.now,
 		Proxy: gateway.ProxyOptions{
 			Router:     router,
 			Forwarders: forwarders,

@@ -72,8 +72,8 @@ func TestUnmatchedRequestsAreDeniedByDefault(t *testing.T) {
 		{http.MethodGet, "/other", http.StatusNotFound, "route_not_found"},
 		{http.MethodPost, "/api/x", http.StatusNotFound, "route_not_found"},
 		{http.MethodGet, "/ap", http.StatusNotFound, "route_not_found"},
-		{http.MethodGet, "/api/..%5Cadmin", http.StatusBadRequest, "malformed_request"},
-		{http.MethodGet, "/api/a%00b", http.StatusBadRequest, "malformed_request"},
+		{http.MethodGet, "/api/..%5Cadmin", http.StatusBadRequest, "invalid_path"},
+		{http.MethodGet, "/api/a%00b", http.StatusBadRequest, "invalid_path"},
 	} {
 		t.Run(tc.method+" "+tc.target, func(t *testing.T) {
 			decodeProblem(t, g.serve(pxRequest(tc.method, tc.target, "")), tc.status, tc.code)

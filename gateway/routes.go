@@ -2,10 +2,12 @@ package gateway
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/authgate/gatewayd/gateway/proxy"
 	"github.com/authgate/gatewayd/ratelimit"
 )
 
@@ -56,59 +58,95 @@ func (s *Server) routes(e *echo.Echo) {
 	s.unrouted = s.proxyRequest
 }
 
-// dispatch sends requests for gateway-owned paths to Echo's router and all
-// others to s.unrouted. Bypassing the router for foreign paths keeps its
-// 404/405 answers exact (an Echo catch-all would turn every 405 into a 404)
-// and saves proxied requests a routing step.
+// dispatch computes the canonical request once (proxy.Canonicalize, issue
+// 9) and sends requests for gateway-owned paths to Echo's router, all
+// others, with their canonical form, to s.unrouted. Bypassing the router
+// for foreign paths keeps its 404/405 answers exact (an Echo catch-all
+// would turn every 405 into a 404) and saves proxied requests a routing
+// step. A path that cannot be canonicalized is a 400 invalid_path, unless
+// it is a gateway path (then Echo's router answers, typically 404): it is
+// never proxied either way.
 func (s *Server) dispatch(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if s.ownsPath(c.Request().URL.Path) {
+		r := c.Request()
+		canon, err := proxy.Canonicalize(r.Host, r.URL.EscapedPath())
+		if err != nil {
+			if s.owned.ownsCanonical(r.URL.Path) {
+				return next(c)
+			}
+			return err
+		}
+		// The decoded spelling counts too ("/auth/../api/x" stays with the
+		// gateway): a request that names a gateway path in any form is
+		// never proxied.
+		if s.owned.ownsCanonical(canon.Path) || s.owned.ownsCanonical(r.URL.Path) {
 			return next(c)
 		}
-		return s.unrouted(c)
+		return s.unrouted(c, canon)
 	}
 }
 
-// ownsPath reports whether the gateway answers p itself. It checks both the
-// decoded path and its cleaned form: "/%61uth/login", "//auth/me" and
-// "/x/../auth/me" are the gateway's too, so an /auth request can never reach
-// an upstream whatever its spelling. (Echo routes on the raw path, so such
-// spellings simply get a 404 from the router.)
+// ownsPath reports whether the gateway answers the escaped path p itself,
+// in any spelling: "/%61uth/login", "//auth/me", "/x/../auth/me",
+// "/x/..;/auth/me" and "/AUTH/me" are the gateway's too, so an /auth
+// request can never reach an upstream. (Echo routes on the raw path, so
+// such spellings simply get a 404 from the router.)
 func (s *Server) ownsPath(p string) bool {
-	cleaned := cleanForOwnership(p) // path.Clean("/" + p), allocation-free
-	if isAuthPath(p) || isAuthPath(cleaned) || isDocsPath(p) || isDocsPath(cleaned) {
-		return true
-	}
-	return s.owned.contains(p) || s.owned.contains(cleaned)
+	return ownedBy(p, s.owned)
 }
 
 // ownedPaths is the set of paths registered with Echo's router: exact paths,
-// and prefixes for wildcard routes such as "/docs/*".
+// and prefixes for wildcard routes such as "/docs/*". Together with /auth
+// and the docs paths they are the paths the gateway answers itself.
 type ownedPaths struct {
-	exact    map[string]struct{}
+	exact    []string
 	prefixes []string
 }
 
 func newOwnedPaths(routes []*echo.Route) ownedPaths {
-	o := ownedPaths{exact: make(map[string]struct{}, len(routes))}
+	var o ownedPaths
 	for _, r := range routes {
 		if prefix, ok := strings.CutSuffix(r.Path, "*"); ok {
 			o.prefixes = append(o.prefixes, prefix)
 			continue
 		}
-		o.exact[r.Path] = struct{}{}
+		if !slices.Contains(o.exact, r.Path) {
+			o.exact = append(o.exact, r.Path)
+		}
 	}
 	return o
 }
 
-func (o ownedPaths) contains(p string) bool {
-	if _, ok := o.exact[p]; ok {
+// ownsCanonical reports whether the canonical path p is the gateway's.
+// ASCII case is folded: IIS and other Windows upstreams fold case, so
+// "/AUTH/me" must not be proxied to one while "/auth/me" is not. A
+// trailing slash is ignored ("/healthz/" is /healthz). It does not
+// allocate.
+func (o ownedPaths) ownsCanonical(p string) bool {
+	if len(p) > 1 {
+		p = strings.TrimSuffix(p, "/")
+	}
+	if hasPrefixFold(p, authPrefix) && (len(p) == len(authPrefix) || p[len(authPrefix)] == '/') {
 		return true
 	}
+	if isDocsPath(p) {
+		return true
+	}
+	for _, e := range o.exact {
+		if strings.EqualFold(p, strings.TrimSuffix(e, "/")) {
+			return true
+		}
+	}
 	for _, prefix := range o.prefixes {
-		if strings.HasPrefix(p, prefix) {
+		bare := strings.TrimSuffix(prefix, "/") // "/docs/*" owns "/docs" too
+		if hasPrefixFold(p, prefix) || strings.EqualFold(p, bare) {
 			return true
 		}
 	}
 	return false
+}
+
+// hasPrefixFold is strings.HasPrefix with ASCII case folded.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }

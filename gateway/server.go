@@ -14,6 +14,7 @@ import (
 
 	"github.com/authgate/gatewayd/authcore"
 	"github.com/authgate/gatewayd/gateway/metrics"
+	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
 // AuthService is the behaviour the /auth API needs from authcore.Service.
@@ -105,10 +106,13 @@ type Server struct {
 	// owned lists the exact paths registered with Echo's router; together
 	// with the /auth prefix they are the paths the gateway answers itself.
 	owned ownedPaths
-	// unrouted handles every request for a path the gateway does not own.
-	unrouted echo.HandlerFunc
+	// unrouted handles every request for a path the gateway does not own,
+	// with the canonical request dispatch computed.
+	unrouted func(echo.Context, proxy.CanonicalRequest) error
 	// routing is the proxy's route table, forwarders and header policy.
 	routing proxyTable
+	// untrustedWarn rate-limits forward-auth's untrusted-peer warning.
+	untrustedWarn warnLimiter
 }
 
 // NewServer validates opts and builds the Echo instance with all routes and

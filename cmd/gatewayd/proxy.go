@@ -44,6 +44,8 @@ func proxyRoutes(routes []config.Route) ([]proxy.Route, error) {
 			PassAuthorization: r.PassAuthorization,
 			Timeout:           r.Timeout,
 			RateLimit:         r.RateLimit,
+			AllowPathParams:   r.AllowPathParams,
+			CaseInsensitive:   r.CaseInsensitive,
 		})
 	}
 	return out, errors.Join(errs...)

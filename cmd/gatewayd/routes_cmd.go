@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -38,7 +39,7 @@ matching routes for any host). Exit code 0: a route matches; 3: the gateway
 would not forward the request (no route, or a path it answers itself).`
 
 // routesCheck prints which route a request would take, using the same
-// cleaning and matching as the running gateway.
+// canonicalization and matching as the running gateway.
 func routesCheck(configPath string, args []string, e env) int {
 	if len(args) != 3 || args[0] != "check" {
 		fmt.Fprintln(e.stderr, routesUsage)
@@ -60,26 +61,30 @@ func routesCheck(configPath string, args []string, e env) int {
 		return exitFailure
 	}
 
-	if gateway.IsGatewayPath(u.Path) {
+	if gateway.IsGatewayPath(u.EscapedPath()) {
 		fmt.Fprintf(e.stdout, "no route (404): %s is answered by the gateway itself and never proxied\n", u.Path)
 		return exitNoRoute
 	}
-	p, ok := proxy.CleanPath(u.Path)
-	if !ok {
-		fmt.Fprintf(e.stdout, "no route (400): %q is not a valid request path\n", u.Path)
+	canon, err := proxy.Canonicalize(u.Host, u.EscapedPath())
+	if err != nil {
+		fmt.Fprintf(e.stdout, "no route (400): %q is not a valid request path\n", u.EscapedPath())
 		return exitNoRoute
 	}
-	route, ok := router.Match(u.Host, p, method)
-	if !ok {
+	route, err := router.Resolve(canon, method)
+	switch {
+	case errors.Is(err, proxy.ErrNoRoute):
 		fmt.Fprintln(e.stdout, "no route (404)")
 		return exitNoRoute
+	case err != nil:
+		fmt.Fprintf(e.stdout, "no route (400): %q is not a valid request path for its route\n", u.EscapedPath())
+		return exitNoRoute
 	}
-	printRoute(e.stdout, route, p)
+	printRoute(e.stdout, route, canon.Path)
 	return exitOK
 }
 
 // printRoute describes the matched route and what the upstream would see.
-func printRoute(w io.Writer, r *proxy.Route, cleanPath string) {
+func printRoute(w io.Writer, r *proxy.Route, canonPath string) {
 	roles := "(any)"
 	if len(r.Roles) > 0 {
 		roles = strings.Join(r.Roles, ", ")
@@ -88,13 +93,7 @@ func printRoute(w io.Writer, r *proxy.Route, cleanPath string) {
 	for i, u := range r.Upstreams {
 		upstreams[i] = u.String()
 	}
-	forwarded := cleanPath
-	if r.StripPrefix {
-		forwarded = strings.TrimPrefix(cleanPath, strings.TrimSuffix(r.PathPrefix, "/"))
-		if !strings.HasPrefix(forwarded, "/") {
-			forwarded = "/" + forwarded
-		}
-	}
+	forwarded := r.ForwardedPath(canonPath)
 	fmt.Fprintf(w, "route:          %s\n", r.Name)
 	fmt.Fprintf(w, "auth:           %s\n", r.Auth)
 	fmt.Fprintf(w, "roles:          %s\n", roles)

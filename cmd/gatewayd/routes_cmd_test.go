@@ -81,6 +81,43 @@ func TestRoutesCheck(t *testing.T) {
 	}
 }
 
+// TestRouteOptionsFlowFromConfig: allow_path_params and case_insensitive
+// reach the proxy's route table, so `routes check` (like serve) follows
+// them.
+func TestRouteOptionsFlowFromConfig(t *testing.T) {
+	c := newCLI(t, "sqlite:"+filepath.Join(t.TempDir(), "unused.db"))
+	const base = `
+routes:
+  - name: servlet
+    match: {path_prefix: /app/}
+    upstream: http://127.0.0.1:9100
+    auth: public
+  - name: iis
+    match: {path_prefix: /Legacy/}
+    upstream: http://127.0.0.1:9200
+    strip_prefix: true
+`
+	strict := writeConfig(t, base)
+	lenient := writeConfig(t, strings.Replace(strings.Replace(base,
+		"auth: public", "auth: public\n    allow_path_params: true", 1),
+		"strip_prefix: true", "strip_prefix: true\n    case_insensitive: true", 1))
+	for _, tc := range []struct {
+		cfg, target string
+		code        int
+		stdout      string
+	}{
+		{strict, "/app/page;jsessionid=1", exitNoRoute, "no route (400)"},
+		{lenient, "/app/page;jsessionid=1", exitOK, "forwarded path: /app/page"},
+		{strict, "/LEGACY/x", exitNoRoute, "no route (404)"},
+		{lenient, "/LEGACY/x", exitOK, "forwarded path: /x"},
+	} {
+		code, out, errOut := c.run("", "--config", tc.cfg, "routes", "check", "GET", tc.target)
+		if code != tc.code || !strings.Contains(out, tc.stdout) {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want %d and %q", tc.target, code, out, errOut, tc.code, tc.stdout)
+		}
+	}
+}
+
 // TestOverlappingRoutesAreRejected: config check, routes check and serve
 // all refuse a table with two routes that tie, naming both.
 func TestOverlappingRoutesAreRejected(t *testing.T) {

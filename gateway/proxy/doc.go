@@ -19,12 +19,16 @@
 //
 // # Paths
 //
-// The gateway matches and forwards the same path: the one returned by
-// CleanPath. Forward re-applies CleanPath itself, so "/public/../admin" can
-// never be authorized as /public and reach the upstream as /admin. The path
-// is matched in decoded form; an encoded slash ("%2F") is therefore treated
-// as a real "/" both for matching and on the wire (the forwarded path is the
-// cleaned, decoded path re-escaped by net/url, so "%2F" arrives as "/"). An
-// upstream never sees a path structure other than the one that was
-// authorized, at the cost of not supporting "%2F" inside a path segment.
+// One function owns the request path: Canonicalize, called once per
+// request by the gateway (issue 9). Its result decides everything (which
+// paths the gateway owns, Router.Resolve, roles, rate-limit keys,
+// forward-auth), and Forward sends exactly its Path, re-escaped minimally
+// by net/url; Forward refuses a path that is not already canonical rather
+// than cleaning it a second time. Strict by default: the spellings that
+// server families read differently (';' parameters, "%2F" and "%5C" in a
+// segment, a backslash, double encoding, NUL and control characters,
+// invalid or overlong UTF-8) are refused with ErrInvalidPath. A route may
+// opt in to ';' parameters (AllowPathParams, matched and forwarded the
+// Tomcat way) and to case-insensitive matching (CaseInsensitive, for IIS).
+// SECURITY.md has the table.
 package proxy

@@ -25,9 +25,13 @@ var (
 	// chunked body is cut off when it crosses the limit. The gateway answers
 	// 413.
 	ErrBodyTooLarge = errors.New("request body too large")
-	// ErrInvalidPath means the request path is not absolute, contains a NUL
-	// or a backslash; see CleanPath. The gateway answers 400.
+	// ErrInvalidPath means the request path is one the gateway refuses to
+	// interpret (see Canonicalize and Router.Resolve for the rules). The
+	// gateway answers 400 invalid_path.
 	ErrInvalidPath = errors.New("invalid request path")
+	// ErrNoRoute means no route matches the request (Router.Resolve). The
+	// gateway answers 404: default deny.
+	ErrNoRoute = errors.New("no route matches")
 	// ErrRouteOverlap means two routes could match the same request with
 	// equal precedence, so which one wins would be arbitrary. NewRouter
 	// wraps it once per conflicting pair.

@@ -130,8 +130,8 @@ func NewForwarder(route *Route, transport http.RoundTripper, opts ForwarderOptio
 //
 // The caller has already run HeaderPolicy.Strip and, for an authenticated
 // request, HeaderPolicy.Inject on r.Header. Forward removes Authorization
-// unless the route has PassAuthorization, forwards the CleanPath form of
-// the path (minus the prefix if StripPrefix) and sets the X-Forwarded-*
+// unless the route has PassAuthorization, forwards r.URL.Path, which must
+// already be canonical (see Canonicalize; minus the prefix if StripPrefix) and sets the X-Forwarded-*
 // headers. When a body limit applies to a body of unknown length, Forward
 // replaces r.Body with an http.MaxBytesReader.
 //
@@ -152,8 +152,12 @@ func (f *Forwarder) Forward(w http.ResponseWriter, r *http.Request) error {
 	if len(f.targets) == 0 {
 		return fmt.Errorf("proxy: route %q: %w: no upstream configured", f.route.Name, ErrUpstreamUnavailable)
 	}
-	if _, ok := CleanPath(r.URL.Path); !ok {
-		return fmt.Errorf("proxy: route %q: %w", f.route.Name, ErrInvalidPath)
+	// Forward sends r.URL.Path as it is, so it must be the canonical path
+	// the caller decided on (CanonicalRequest.Path). Anything else is
+	// refused, never cleaned here: a second cleaning could disagree with
+	// the decision (issue 9: one canonical request).
+	if c, params, err := canonicalPath(r.URL.EscapedPath()); err != nil || params || c != r.URL.Path {
+		return fmt.Errorf("proxy: route %q: %w: path is not canonical", f.route.Name, ErrInvalidPath)
 	}
 	if f.maxBody > 0 {
 		if r.ContentLength > f.maxBody {

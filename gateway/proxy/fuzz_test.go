@@ -1,7 +1,9 @@
 package proxy_test
 
 import (
+	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -29,11 +31,21 @@ func inIdentityNamespace(k string, names proxy.IdentityHeaders) bool {
 	return false
 }
 
+// FuzzStripAndMatch checks, for any header name, escaped path, host and
+// method: Strip leaves nothing of the identity namespace; Canonicalize
+// returns a clean path and is idempotent on the spelling Forward sends
+// (url.URL{Path}.EscapedPath()); and that spelling, parsed and
+// canonicalized again as the upstream side would, resolves to the same
+// route (issue 9: forward what you authorized).
 func FuzzStripAndMatch(f *testing.F) {
 	f.Add("X_user_id", "/public/../admin", "app.example.com:443", "GET")
 	f.Add("x-USER-roles", "//api//v1/./users/", "API.EXAMPLE.COM.", "POST")
 	f.Add("Remote_User", "/api", "[::1]:8080", "DELETE")
 	f.Add("X-Principal", "/a/b/../../../..", "x.tenant.example.com", "get")
+	f.Add("X-User-Id", "/public/..;/admin/x", "app.example.com", "GET")
+	f.Add("X-User-Id", "/LEGACY/..%3B/Admin/%2e%2e/x", "app.example.com", "GET")
+	f.Add("X-User-Id", "/a%2Fb/%252e/%C0%AE", "h", "GET")
+	f.Add("X-User-Id", "/legacy/x%20y%3F/", "h", "GET")
 
 	names := proxy.IdentityHeaders{UserID: "X-Principal", Email: "X-Principal-Email", Roles: "X-Principal-Groups"}
 	policy := proxy.NewHeaderPolicy(names)
@@ -44,6 +56,8 @@ func FuzzStripAndMatch(f *testing.F) {
 		{Name: "admin", Host: "app.example.com", PathPrefix: "/admin/"},
 		{Name: "tenants", Host: "*.tenant.example.com", PathPrefix: "/t"},
 		{Name: "ipv6", Host: "[::1]", PathPrefix: "/api/v1/"},
+		{Name: "legacy", PathPrefix: "/Legacy/", CaseInsensitive: true, AllowPathParams: true},
+		{Name: "servlet", PathPrefix: "/public/", AllowPathParams: true},
 	})
 	if err != nil {
 		f.Fatal(err)
@@ -63,34 +77,63 @@ func FuzzStripAndMatch(f *testing.F) {
 			}
 		}
 
-		clean, ok := proxy.CleanPath(path)
-		if !ok {
-			if strings.HasPrefix(path, "/") && !strings.ContainsAny(path, "\x00\\") {
-				t.Fatalf("CleanPath rejected valid absolute path %q", path)
+		c, err := proxy.Canonicalize(host, path)
+		if err != nil {
+			if !errors.Is(err, proxy.ErrInvalidPath) {
+				t.Fatalf("Canonicalize(%q) error %v does not wrap ErrInvalidPath", path, err)
 			}
 			return
 		}
-		if !strings.HasPrefix(clean, "/") || strings.Contains(clean, "//") ||
+		clean := c.Path
+		if !strings.HasPrefix(clean, "/") || strings.Contains(clean, "//") || strings.Contains(clean, ";") ||
 			strings.Contains(clean+"/", "/./") || strings.Contains(clean+"/", "/../") {
-			t.Fatalf("CleanPath(%q) = %q is not clean", path, clean)
+			t.Fatalf("Canonicalize(%q) = %q is not clean", path, clean)
 		}
-		if again, _ := proxy.CleanPath(clean); again != clean {
-			t.Fatalf("CleanPath not idempotent: %q → %q → %q", path, clean, again)
+		if proxy.CanonicalHost(c.Host) != c.Host {
+			t.Fatalf("CanonicalHost not idempotent: %q → %q", c.Host, proxy.CanonicalHost(c.Host))
+		}
+		forwarded := (&url.URL{Path: clean}).EscapedPath()
+		again, err := proxy.Canonicalize(c.Host, forwarded)
+		if err != nil || again.Path != clean || again.Params || again.Host != c.Host {
+			t.Fatalf("not idempotent: %q → %q → forwarded %q → %+v, %v", path, clean, forwarded, again, err)
 		}
 
-		r, ok := rt.Match(host, clean, method)
-		if !ok {
-			// "root" takes any host, path and method: a clean path always matches.
-			t.Fatalf("Match(%q, %q, %q) found nothing", host, clean, method)
+		r, err := rt.Resolve(c, method)
+		// The upstream side: parse the request target Forward sends and
+		// canonicalize it again. It must resolve to the same route.
+		u, perr := url.ParseRequestURI(forwarded)
+		if perr != nil {
+			t.Fatalf("forwarded path %q does not parse: %v", forwarded, perr)
 		}
-		if want, _ := bruteMatch(rt.Routes(), host, clean, method); r != want {
-			t.Fatalf("Match(%q, %q, %q) = %s, reference says %s", host, clean, method, r.Name, want.Name)
+		up, uerr := proxy.Canonicalize(c.Host, u.EscapedPath())
+		if uerr != nil {
+			t.Fatalf("forwarded path %q refused on re-read: %v", forwarded, uerr)
 		}
-		if !strings.HasPrefix(clean, r.PathPrefix) && clean+"/" != r.PathPrefix {
-			t.Fatalf("Match(%q, %q) = %s whose prefix %q does not cover the path", host, clean, r.Name, r.PathPrefix)
+		r2, err2 := rt.Resolve(up, method)
+		if err != nil {
+			if !errors.Is(err, proxy.ErrInvalidPath) {
+				t.Fatalf("Resolve(%+v) = %v; the root route takes every clean path", c, err)
+			}
+			if !c.Params && r2 != nil {
+				t.Fatalf("Resolve refused %q, but its forwarded form resolves to %s", clean, r2.Name)
+			}
+			return
+		}
+		if err2 != nil || r2 != r {
+			t.Fatalf("%q resolved to %s, its forwarded form %q to %v, %v", path, r.Name, forwarded, r2, err2)
+		}
+		if !r.CaseInsensitive {
+			if want, _ := bruteMatch(rt.Routes(), host, clean, method); r != want {
+				t.Fatalf("Resolve(%q, %q, %q) = %s, reference says %s", host, clean, method, r.Name, want.Name)
+			}
+			if !strings.HasPrefix(clean, r.PathPrefix) && clean+"/" != r.PathPrefix {
+				t.Fatalf("Resolve(%q, %q) = %s whose prefix %q does not cover the path", host, clean, r.Name, r.PathPrefix)
+			}
+		} else if l := strings.ToLower(clean); !strings.HasPrefix(l, strings.ToLower(r.PathPrefix)) && l+"/" != strings.ToLower(r.PathPrefix) {
+			t.Fatalf("Resolve(%q) = %s whose prefix %q does not cover the path in any case", clean, r.Name, r.PathPrefix)
 		}
 		if len(r.Methods) > 0 && !containsString(r.Methods, method) {
-			t.Fatalf("Match(%q) = %s which does not allow the method", method, r.Name)
+			t.Fatalf("Resolve(%q) = %s which does not allow the method", method, r.Name)
 		}
 	})
 }

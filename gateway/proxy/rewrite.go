@@ -15,14 +15,11 @@ import (
 func (f *Forwarder) rewrite(pr *httputil.ProxyRequest) {
 	in, out := pr.In, pr.Out
 
-	// Forward the exact path that was matched: cleaned and decoded. RawPath
-	// is dropped so net/url re-escapes it, which turns "%2F" into "/";
-	// see the package doc.
-	p, _ := CleanPath(in.URL.Path) // Forward rejected unclean-able paths
-	if f.route.StripPrefix {
-		p = stripPrefix(p, f.route.PathPrefix)
-	}
-	out.URL.Path, out.URL.RawPath = p, ""
+	// Forward the exact path that was matched: Forward has checked that
+	// in.URL.Path is canonical. RawPath is dropped so net/url re-escapes
+	// the decoded path minimally (escape only what must be); see the
+	// package doc.
+	out.URL.Path, out.URL.RawPath = f.route.ForwardedPath(in.URL.Path), ""
 	pr.SetURL(f.pick().url)
 
 	if !f.route.PassAuthorization {
@@ -79,11 +76,28 @@ func sameNormalized(k, n string) bool {
 	return true
 }
 
-// stripPrefix removes prefix from the cleaned path p, keeping a leading
-// "/". It handles the bare match ("/api" for prefix "/api/").
-func stripPrefix(p, prefix string) string {
-	if !strings.HasPrefix(p, prefix) {
-		if len(p)+1 == len(prefix) && strings.HasPrefix(prefix, p) {
+// ForwardedPath is the path the upstream receives for the canonical path
+// p matched by r: p itself, or p without the prefix when StripPrefix is
+// set. `gatewayd routes check` prints it, so it is the one rule.
+func (r *Route) ForwardedPath(p string) string {
+	if r.StripPrefix {
+		return stripPrefix(p, r.PathPrefix, r.CaseInsensitive)
+	}
+	return p
+}
+
+// stripPrefix removes prefix from the canonical path p, keeping a leading
+// "/". It handles the bare match ("/api" for prefix "/api/"). fold
+// compares in any ASCII case, as a CaseInsensitive route matched.
+func stripPrefix(p, prefix string, fold bool) string {
+	has := func(s, pre string) bool {
+		if fold {
+			return len(s) >= len(pre) && strings.EqualFold(s[:len(pre)], pre)
+		}
+		return strings.HasPrefix(s, pre)
+	}
+	if !has(p, prefix) {
+		if len(p)+1 == len(prefix) && has(prefix, p) {
 			return "/"
 		}
 		return p

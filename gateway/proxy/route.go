@@ -63,9 +63,9 @@ type Route struct {
 	// subdomain at any depth (but not example.com itself). Matching is
 	// case-insensitive and ignores the port.
 	Host string
-	// PathPrefix is a plain string prefix of the cleaned request path. A
-	// prefix ending in "/" also matches the path without that slash
-	// ("/api/" matches "/api"). It must start with "/" and be clean.
+	// PathPrefix is a plain string prefix of the canonical request path
+	// (Canonicalize). A prefix ending in "/" also matches the path without
+	// that slash ("/api/" matches "/api"). It must be canonical itself.
 	PathPrefix string
 	// Methods lists the allowed methods (case-sensitive, as HTTP methods
 	// are); nil or empty allows all. A route with a method list beats one without for
@@ -94,6 +94,20 @@ type Route struct {
 	// RateLimit is the route's limit in ulule/limiter format ("100-M"), or
 	// "" for none. The proxy only carries it; the gateway enforces it.
 	RateLimit string
+	// AllowPathParams accepts paths with ';' parameters (literal or %3B),
+	// which are refused by default. The route is matched, and the request
+	// forwarded, on the path with each segment's ";…" removed and the dots
+	// resolved afterwards: how Tomcat and Jetty map it, so
+	// "/public/..;/admin" is /admin here as there (issue 9). For Servlet
+	// upstreams that need ";jsessionid=…" URL rewriting; the parameters
+	// themselves never reach the upstream.
+	AllowPathParams bool
+	// CaseInsensitive makes the path prefix match in any ASCII case, for
+	// IIS and other Windows upstreams that serve /Admin and /admin alike.
+	// A request it matches is refused (ErrInvalidPath) if its lower-cased
+	// path would belong to another route, so a case-folding upstream can
+	// never serve a path the gateway authorized under a laxer route.
+	CaseInsensitive bool
 }
 
 // allowsMethod reports whether the route accepts method. Methods are

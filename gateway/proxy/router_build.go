@@ -51,6 +51,27 @@ func NewRouter(routes []Route) (*Router, error) {
 			}
 		}
 		g.prefixes[r.PathPrefix] = append(g.prefixes[r.PathPrefix], r)
+		// A case-insensitive route also collides with every route whose
+		// prefix differs only in case ("/Admin/" and "/admin/").
+		key := asciiLower(r.PathPrefix)
+		for _, other := range g.allFolded[key] {
+			if other.PathPrefix != r.PathPrefix && (r.CaseInsensitive || other.CaseInsensitive) {
+				if err := overlap(other, r, patterns[i]); err != nil {
+					errs = append(errs, err)
+				}
+			}
+		}
+		if g.allFolded == nil {
+			g.allFolded = make(map[string][]*Route)
+		}
+		g.allFolded[key] = append(g.allFolded[key], r)
+		if r.CaseInsensitive {
+			rt.fold = true
+			if g.folded == nil {
+				g.folded = make(map[string][]*Route)
+			}
+			g.folded[key] = append(g.folded[key], r)
+		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -97,6 +118,27 @@ func (g *hostGroup) finish() {
 	}
 	slices.Sort(g.lengths)
 	slices.Reverse(g.lengths)
+	g.allFoldedBare = foldIndex(g.allFolded)
+	g.foldedBare = foldIndex(g.folded)
+}
+
+// foldIndex orders the routes of each lower-cased prefix like finish
+// orders prefixes, and returns the bare-prefix index of m ("/api/" →
+// "/api"), or nil for an empty m.
+func foldIndex(m map[string][]*Route) map[string][]*Route {
+	if len(m) == 0 {
+		return nil
+	}
+	bare := make(map[string][]*Route)
+	for prefix, rs := range m {
+		slices.SortStableFunc(rs, func(a, b *Route) int {
+			return boolOrder(len(a.Methods) == 0) - boolOrder(len(b.Methods) == 0)
+		})
+		if len(prefix) > 1 && strings.HasSuffix(prefix, "/") {
+			bare[prefix[:len(prefix)-1]] = rs
+		}
+	}
+	return bare
 }
 
 func boolOrder(b bool) int {
@@ -143,10 +185,11 @@ func validateRoute(r *Route) (hostPattern, error) {
 	if err != nil {
 		errs = append(errs, err)
 	}
-	if c, ok := CleanPath(r.PathPrefix); !ok || c != r.PathPrefix {
-		// An unclean prefix ("/a//b", "/a/../b") could never match a
-		// cleaned request path, so it is a config mistake, not a route.
-		errs = append(errs, fmt.Errorf("path prefix %q must be a clean absolute path", r.PathPrefix))
+	if c, params, err := canonicalPath(r.PathPrefix); err != nil || params || c != r.PathPrefix {
+		// A prefix that is not canonical ("/a//b", "/a/../b", "/a;x/",
+		// "/a%2Fb/") could never match a canonical request path, so it is
+		// a config mistake, not a route.
+		errs = append(errs, fmt.Errorf("path prefix %q must be a canonical absolute path", r.PathPrefix))
 	}
 	for _, m := range r.Methods {
 		if !isToken(m) {
