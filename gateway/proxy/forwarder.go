@@ -18,9 +18,10 @@ import (
 // nothing trusted, responses unchanged, no body limit.
 type ForwarderOptions struct {
 	// TrustedProxies are the peer networks whose X-Forwarded-For,
-	// X-Forwarded-Host, X-Forwarded-Proto and X-Real-Ip are believed. From
-	// any other peer they are replaced, because a client can put anything
-	// in them.
+	// X-Forwarded-Proto, X-Forwarded-Port, Forwarded and X-Real-Ip are
+	// believed. From any other peer they are replaced, because a client can
+	// put anything in them. X-Forwarded-Host is never believed: it is the
+	// host the route matched.
 	TrustedProxies []netip.Prefix
 	// HideServerHeader deletes Server and X-Powered-By from upstream
 	// responses, so the upstream's software and version are not advertised.
@@ -44,6 +45,10 @@ type ForwarderOptions struct {
 	HealthCooldown time.Duration
 	// Now is the clock for health cooldowns (time.Now); tests inject one.
 	Now func() time.Time
+	// StripHeaders adds names to RerouteHeaders, the headers removed from
+	// every forwarded request in any case or '_' spelling
+	// (proxy.strip_headers). The built-in list cannot be shortened.
+	StripHeaders []string
 	// ErrorLog receives httputil.ReverseProxy's own messages (e.g. a read
 	// error while copying a body that was already being sent). Nil
 	// discards them: every actionable error is returned by Forward.
@@ -61,6 +66,7 @@ type Forwarder struct {
 	next      atomic.Uint64      // round-robin counter
 	trusted   []netip.Prefix
 	identity  []string // canonical names re-asserted in rewrite
+	reroute   nameSet  // RerouteHeaders + StripHeaders, removed in rewrite
 	maxBody   int64
 	cooldown  time.Duration
 	now       func() time.Time
@@ -84,6 +90,7 @@ func NewForwarder(route *Route, transport http.RoundTripper, opts ForwarderOptio
 		now:       opts.Now,
 		hide:      opts.HideServerHeader,
 		secure:    opts.SecurityHeaders,
+		reroute:   newNameSet("", rerouteNames(opts.StripHeaders)),
 	}
 	if f.now == nil {
 		f.now = time.Now
