@@ -144,7 +144,8 @@ func NewForwarder(route *Route, transport http.RoundTripper, opts ForwarderOptio
 //
 // A nil error means the response was proxied (or the connection was
 // upgraded). A non-nil error wraps one of ErrUpstreamUnavailable,
-// ErrUpstreamTimeout, ErrClientGone, ErrBodyTooLarge or ErrInvalidPath,
+// ErrUpstreamTimeout, ErrClientGone, ErrBodyTooLarge, ErrMalformedBody or
+// ErrInvalidPath,
 // and nothing has been written to w: the caller maps it to a status once.
 // Forward never writes error text itself. If the upstream fails after the
 // response has started, there is no status left to choose: under an
@@ -175,28 +176,40 @@ func (f *Forwarder) Forward(w http.ResponseWriter, r *http.Request) error {
 			r.Body = http.MaxBytesReader(w, r.Body, f.maxBody)
 		}
 	}
+	var body *clientBody
+	if r.Body != nil && r.Body != http.NoBody {
+		body = &clientBody{ReadCloser: r.Body}
+		r.Body = body
+	}
 	cw := &captureWriter{ResponseWriter: w}
 	f.proxy.ServeHTTP(cw, r)
 	if cw.err == nil {
 		return nil
 	}
-	return fmt.Errorf("proxy: route %q: %w", f.route.Name, f.classify(r, cw))
+	return fmt.Errorf("proxy: route %q: %w", f.route.Name, f.classify(r, cw, body.readErr()))
 }
 
 // classify turns the error ReverseProxy reported into one of the package's
-// sentinels, keeping the cause for logs.
-func (f *Forwarder) classify(r *http.Request, cw *captureWriter) error {
+// sentinels, keeping the cause for logs. bodyErr is the error reading the
+// client's request body failed with, if it did.
+func (f *Forwarder) classify(r *http.Request, cw *captureWriter, bodyErr error) error {
 	err := cw.err
 	var tooLarge *http.MaxBytesError
 	var netErr net.Error
 	switch {
-	case errors.As(err, &tooLarge):
+	case errors.As(err, &tooLarge), errors.As(bodyErr, &tooLarge):
 		return fmt.Errorf("%w: %w", ErrBodyTooLarge, err)
 	case cw.hijacked || r.Context().Err() != nil:
 		// The inbound context ends when the client goes away; after a
 		// hijack the connection belongs to the tunnel. Either way there is
 		// nobody to send an error page to.
 		return fmt.Errorf("%w: %w", ErrClientGone, err)
+	case bodyErr != nil:
+		// The client's body broke (a bad chunk size, a body shorter than
+		// its Content-Length): the client's fault, not the upstream's. The
+		// transport reports it as the round trip's error, so without this
+		// case it would read as 502 upstream_unavailable.
+		return fmt.Errorf("%w: %w", ErrMalformedBody, bodyErr)
 	case errors.Is(err, ErrUpstreamTimeout):
 		return err
 	case isDialError(err):
