@@ -2,6 +2,7 @@ package gateway_test
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -17,22 +18,32 @@ import (
 // given (no client library normalizes it), and reads one response.
 func rawExchange(t testing.TB, addr, req string) (*http.Response, string) {
 	t.Helper()
+	res, body, err := rawRoundTrip(addr, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, body
+}
+
+// rawRoundTrip is rawExchange for goroutines, which must not call
+// t.Fatal: it returns the error instead.
+func rawRoundTrip(addr, req string) (*http.Response, string, error) {
 	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
 	if err != nil {
-		t.Fatalf("dial: %v", err)
+		return nil, "", fmt.Errorf("dial: %w", err)
 	}
 	defer conn.Close()
 	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
 	if _, err := io.WriteString(conn, req); err != nil {
-		t.Fatalf("write: %v", err)
+		return nil, "", fmt.Errorf("write: %w", err)
 	}
 	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
-		t.Fatalf("read response to %q: %v", strings.SplitN(req, "\r\n", 2)[0], err)
+		return nil, "", fmt.Errorf("read response to %q: %w", strings.SplitN(req, "\r\n", 2)[0], err)
 	}
 	defer res.Body.Close()
 	body, _ := io.ReadAll(res.Body)
-	return res, string(body)
+	return res, string(body), nil
 }
 
 // TestBadChunkSizeIs400NotUpstreamFailure: a request whose chunked body is
