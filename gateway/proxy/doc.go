@@ -28,3 +28,13 @@
 // upstream never sees a path structure other than the one that was
 // authorized, at the cost of not supporting "%2F" inside a path segment.
 package proxy
+
+//
+// # Headers that re-route a request
+//
+// Some upstreams act on a header rather than on the request line
+// (X-Original-URL at IIS and old Symfony, X-HTTP-Method-Override in many
+// frameworks, True-Client-IP, ...). RerouteHeaders is the one table of
+// them; Forward removes each in any case or '_' spelling, from every peer,
+// and then sets its own X-Forwarded-For/-Proto/-Host/-Port and Forwarded.
+// The identity namespace and this table share one matcher (nameSet).

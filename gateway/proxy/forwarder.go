@@ -139,14 +139,16 @@ func NewForwarder(route *Route, transport http.RoundTripper, opts ForwarderOptio
 // request, HeaderPolicy.Inject on r.Header. Forward removes Authorization
 // unless the route has PassAuthorization, forwards the CleanPath form of
 // the path (minus the prefix if StripPrefix) and sets the X-Forwarded-*
-// headers. When a body limit applies to a body of unknown length, Forward
-// replaces r.Body with an http.MaxBytesReader.
+// headers. The body is read through a wrapper that tells a client body
+// error (ErrMalformedBody) from an upstream failure. When a body limit
+// applies to a body of unknown length, Forward replaces r.Body with an
+// http.MaxBytesReader.
 //
 // A nil error means the response was proxied (or the connection was
 // upgraded). A non-nil error wraps one of ErrUpstreamUnavailable,
 // ErrUpstreamTimeout, ErrClientGone, ErrBodyTooLarge, ErrMalformedBody or
-// ErrInvalidPath,
-// and nothing has been written to w: the caller maps it to a status once.
+// ErrInvalidPath, and nothing has been written to w: the caller maps it to
+// a status once.
 // Forward never writes error text itself. If the upstream fails after the
 // response has started, there is no status left to choose: under an
 // http.Server, Forward panics with http.ErrAbortHandler (as
@@ -154,8 +156,10 @@ func NewForwarder(route *Route, transport http.RoundTripper, opts ForwarderOptio
 // of ending a truncated body as if it were complete. A recover middleware
 // must re-panic http.ErrAbortHandler rather than answer 500.
 //
-// The upstream sees its own host in Host; the client's Host is in
-// X-Forwarded-Host.
+// The upstream sees its own host in Host; the canonical form of the
+// client's Host (the one the route matched) is in X-Forwarded-Host.
+// Headers that would re-route the request at the upstream
+// (RerouteHeaders, plus StripHeaders) are removed in every spelling.
 func (f *Forwarder) Forward(w http.ResponseWriter, r *http.Request) error {
 	if len(f.targets) == 0 {
 		return fmt.Errorf("proxy: route %q: %w: no upstream configured", f.route.Name, ErrUpstreamUnavailable)
