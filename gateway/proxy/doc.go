@@ -27,8 +27,6 @@
 // cleaned, decoded path re-escaped by net/url, so "%2F" arrives as "/"). An
 // upstream never sees a path structure other than the one that was
 // authorized, at the cost of not supporting "%2F" inside a path segment.
-package proxy
-
 //
 // # Headers that re-route a request
 //
@@ -38,3 +36,4 @@ package proxy
 // them; Forward removes each in any case or '_' spelling, from every peer,
 // and then sets its own X-Forwarded-For/-Proto/-Host/-Port and Forwarded.
 // The identity namespace and this table share one matcher (nameSet).
+package proxy
