@@ -26,8 +26,10 @@ func (f *Forwarder) setForwarded(in, out *http.Request) {
 		trusted = f.isTrusted(peer)
 	}
 
+	var peerStr string
 	if peer.IsValid() {
-		xff := peer.String()
+		peerStr = peer.String()
+		xff := peerStr
 		if prior := in.Header["X-Forwarded-For"]; trusted && len(prior) > 0 {
 			xff = strings.Join(prior, ", ") + ", " + xff
 		}
@@ -60,20 +62,7 @@ func (f *Forwarder) setForwarded(in, out *http.Request) {
 	}
 	out.Header["X-Forwarded-Port"] = []string{port}
 
-	elem := make([]byte, 0, 64)
-	if peer.IsValid() {
-		elem = append(elem, "for="...)
-		elem = appendForwardedValue(elem, forwardedNode(peer))
-		elem = append(elem, ';')
-	}
-	if host != "" {
-		elem = append(elem, "host="...)
-		elem = appendForwardedValue(elem, host)
-		elem = append(elem, ';')
-	}
-	elem = append(elem, "proto="...)
-	elem = append(elem, proto...)
-	fwd := string(elem)
+	fwd := forwardedElement(peer, peerStr, host, proto)
 	if prior := in.Header["Forwarded"]; trusted && len(prior) > 0 {
 		// RFC 7239 §4: each proxy appends its element to the list.
 		fwd = strings.Join(prior, ", ") + ", " + fwd
@@ -94,6 +83,29 @@ func (f *Forwarder) setForwarded(in, out *http.Request) {
 	}
 }
 
+// forwardedElement is this hop's RFC 7239 element. The usual case (IPv4
+// peer, host a token) is one string concatenation; otherwise values are
+// quoted as §4 and §6 require.
+func forwardedElement(peer netip.Addr, peerStr, host, proto string) string {
+	if peer.Is4() && host != "" && isToken(host) {
+		return "for=" + peerStr + ";host=" + host + ";proto=" + proto
+	}
+	elem := make([]byte, 0, 64)
+	if peer.IsValid() {
+		elem = append(elem, "for="...)
+		elem = appendForwardedValue(elem, forwardedNode(peer))
+		elem = append(elem, ';')
+	}
+	if host != "" {
+		elem = append(elem, "host="...)
+		elem = appendForwardedValue(elem, host)
+		elem = append(elem, ';')
+	}
+	elem = append(elem, "proto="...)
+	elem = append(elem, proto...)
+	return string(elem)
+}
+
 // forwardedHostPort splits a Host header into the canonical host the
 // router matched (lower case, no trailing dot, IPv6 in brackets) and the
 // port the client named, "" if none or not a valid port.
@@ -103,7 +115,11 @@ func forwardedHostPort(hostport string) (host, port string) {
 	if !ok || n == 0 {
 		return "", ""
 	}
-	host = string(buf[:n])
+	if string(buf[:n]) == hostport[:min(n, len(hostport))] {
+		host = hostport[:n] // already canonical: no allocation
+	} else {
+		host = string(buf[:n])
+	}
 	if strings.IndexByte(host, ':') >= 0 {
 		host = "[" + host + "]"
 	}
@@ -137,14 +153,7 @@ func forwardedNode(a netip.Addr) string {
 // one, else a quoted-string ("[2001:db8::1]" and "host:8080" must be
 // quoted, §4 and §6).
 func appendForwardedValue(b []byte, v string) []byte {
-	token := v != ""
-	for i := 0; i < len(v); i++ {
-		if !isTokenByte(v[i]) {
-			token = false
-			break
-		}
-	}
-	if token {
+	if isToken(v) {
 		return append(b, v...)
 	}
 	b = append(b, '"')
@@ -155,13 +164,4 @@ func appendForwardedValue(b []byte, v string) []byte {
 		b = append(b, v[i])
 	}
 	return append(b, '"')
-}
-
-// isTokenByte reports whether c is an RFC 9110 §5.6.2 tchar.
-func isTokenByte(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
