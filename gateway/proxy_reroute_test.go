@@ -98,3 +98,39 @@ func TestMethodOverrideHeadersStripped(t *testing.T) {
 		t.Fatalf("DELETE without a token: %d, want 401", st)
 	}
 }
+
+// TestForwardedHeadersSameOnEveryRoute: the gateway's forwarding headers
+// do not depend on the route's policy; public, optional and required
+// routes all get the same set, and a client's values are never among them.
+func TestForwardedHeadersSameOnEveryRoute(t *testing.T) {
+	up := newPXUpstream(t, nil)
+	g := newPXGateway(t, up, pxConfig{routes: []proxy.Route{
+		{Name: "public", PathPrefix: "/public/", Auth: proxy.AuthPublic},
+		{Name: "optional", PathPrefix: "/optional/", Auth: proxy.AuthOptional},
+		{Name: "required", PathPrefix: "/required/"},
+	}})
+	token := g.token(t, "user")
+	want := map[string]string{
+		"X-Forwarded-For":   "203.0.113.7",
+		"X-Forwarded-Proto": "http",
+		"X-Forwarded-Host":  "app.example.com",
+		"X-Forwarded-Port":  "8080",
+		"Forwarded":         "for=203.0.113.7;host=app.example.com;proto=http",
+	}
+	for _, target := range []string{"/public/x", "/optional/x", "/required/x"} {
+		r := pxRequest(http.MethodGet, target, token)
+		r.Host = "App.Example.com.:8080"
+		for _, k := range []string{"X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Port", "Forwarded", "X-Forwarded-Proto"} {
+			r.Header.Set(k, "https://evil.example:1")
+		}
+		if w := g.serve(r); w.Code != http.StatusOK {
+			t.Fatalf("%s: status %d", target, w.Code)
+		}
+		h := up.last(t).Header
+		for k, v := range want {
+			if got := h.Values(k); len(got) != 1 || got[0] != v {
+				t.Errorf("%s: %s = %q, want %q", target, k, got, v)
+			}
+		}
+	}
+}
