@@ -89,6 +89,7 @@ func Defaults() Config {
 			MaxBodyBytes:          10 << 20,
 			SecurityHeaders:       false,
 			HideServerHeader:      false,
+			StripHeaders:          []string{},
 			DialTimeout:           5 * time.Second,
 			TLSHandshakeTimeout:   5 * time.Second,
 			ResponseHeaderTimeout: 30 * time.Second,

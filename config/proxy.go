@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -27,7 +28,12 @@ type Proxy struct {
 	SecurityHeaders bool `mapstructure:"security_headers" json:"security_headers"`
 	// HideServerHeader drops Server and X-Powered-By from upstream
 	// responses, so they do not advertise upstream software versions.
-	HideServerHeader      bool          `mapstructure:"hide_server_header" json:"hide_server_header"`
+	HideServerHeader bool `mapstructure:"hide_server_header" json:"hide_server_header"`
+	// StripHeaders adds request header names to the built-in list of
+	// headers that re-route a request at an upstream (proxy.RerouteHeaders,
+	// owned by gateway/proxy), removed from every forwarded request in any
+	// case or '_' spelling. It can only add: the built-in names stay.
+	StripHeaders          []string      `mapstructure:"strip_headers" json:"strip_headers"`
 	DialTimeout           time.Duration `mapstructure:"dial_timeout" json:"dial_timeout"`
 	TLSHandshakeTimeout   time.Duration `mapstructure:"tls_handshake_timeout" json:"tls_handshake_timeout"`
 	ResponseHeaderTimeout time.Duration `mapstructure:"response_header_timeout" json:"response_header_timeout"`
@@ -100,6 +106,11 @@ func (p Proxy) validate(ps *Problems) {
 	id, email, roles := p.IdentityHeaderNames()
 	if strings.EqualFold(id, email) || strings.EqualFold(id, roles) || strings.EqualFold(email, roles) {
 		ps.addf("proxy.identity_headers", "user_id, email and roles must be three different headers (now %s, %s, %s)", id, email, roles)
+	}
+	for i, name := range p.StripHeaders {
+		if !isToken(name) {
+			ps.addf(fmt.Sprintf("proxy.strip_headers[%d]", i), "%q is not a valid header name", name)
+		}
 	}
 	positive(ps, "proxy.max_body_bytes", p.MaxBodyBytes)
 	positiveDuration(ps, "proxy.dial_timeout", p.DialTimeout)

@@ -50,6 +50,8 @@ func TestValidateRules(t *testing.T) {
 			c.Server.TrustedProxies = []string{"10.0.0.0/8", "192.168.1.1", "::1", "fd00::/8"}
 		}, ""},
 		{"trusted proxy garbage", func(c *config.Config) { c.Server.TrustedProxies = []string{"10.0.0.0/8", "proxy.local"} }, "server.trusted_proxies[1]"},
+		{"strip headers added", func(c *config.Config) { c.Proxy.StripHeaders = []string{"X-Legacy-Route", "X_Odd_Name"} }, ""},
+		{"strip header garbage", func(c *config.Config) { c.Proxy.StripHeaders = []string{"X-Ok", "bad header:"} }, "proxy.strip_headers[1]"},
 		{"zero read header timeout", func(c *config.Config) { c.Server.ReadHeaderTimeout = 0 }, "server.read_header_timeout"},
 		{"negative write timeout", func(c *config.Config) { c.Server.WriteTimeout = -1 }, "server.write_timeout"},
 		{"drain delay 10s", func(c *config.Config) { c.Server.DrainDelay = 10 * time.Second }, ""},

@@ -82,6 +82,10 @@ func classify(err error) (status int, code string) {
 		return http.StatusRequestEntityTooLarge, codePayloadTooLarge
 	case errors.Is(err, proxy.ErrInvalidPath):
 		return http.StatusBadRequest, codeInvalidPath
+	// The client's own body was unreadable (a bad chunk size): its fault,
+	// so 400, never 502 upstream_unavailable (issue 9, item 7b).
+	case errors.Is(err, proxy.ErrMalformedBody):
+		return http.StatusBadRequest, codeMalformedRequest
 	// Forward-auth without a route: 403, because nginx auth_request turns
 	// anything but 2xx, 401 and 403 into a 500 (forward_auth.go); a
 	// missing description is a 403 for the same reason, with its own code.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/authgate/gatewayd/authcore"
 	"github.com/authgate/gatewayd/gateway"
+	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
 // TestErrorMapping drives each domain and gateway error through /auth/login
@@ -44,6 +45,7 @@ func TestErrorMapping(t *testing.T) {
 		{"route not found", gateway.ErrRouteNotFound, 404, "route_not_found", nil},
 		{"upstream unavailable", gateway.ErrUpstreamUnavailable, 502, "upstream_unavailable", nil},
 		{"upstream timeout", gateway.ErrUpstreamTimeout, 504, "upstream_timeout", nil},
+		{"malformed proxied body", fmt.Errorf("proxy: route %q: %w: %w", "r", proxy.ErrMalformedBody, errors.New("invalid byte in chunk length")), 400, "malformed_request", nil},
 		{"not ready", gateway.ErrNotReady, 503, "not_ready", nil},
 		{"store not found elsewhere", authcore.ErrNotFound, 500, "internal_error", nil},
 		{"unknown", errors.New("boom"), 500, "internal_error", nil},

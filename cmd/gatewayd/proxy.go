@@ -104,6 +104,7 @@ func newProxySetup(cfg *config.Config, log *slog.Logger) (*proxySetup, error) {
 		HideServerHeader: p.HideServerHeader,
 		SecurityHeaders:  p.SecurityHeaders,
 		MaxBodyBytes:     p.MaxBodyBytes,
+		StripHeaders:     p.StripHeaders,
 		Identity:         names,
 		ErrorLog:         slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
 // spoofValue marks every identity header a client forges; it must not
@@ -40,6 +42,21 @@ func redirectCheck() map[string]string {
 		"X-Forwarded-Method": "GET",
 		"X-Forwarded-Prefix": "/public/",
 	}
+}
+
+// spoofedReroute sets every header of gatewayd's re-route table that
+// nginx does not set itself (proxy.RerouteHeaders, the one list) to the
+// forged value: a backend must never see one.
+func spoofedReroute() map[string]string {
+	h := map[string]string{}
+	for _, rh := range proxy.RerouteHeaders() {
+		switch rh.Name {
+		case "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "Forwarded":
+			continue // replaced by nginx; see spoofedForwarding
+		}
+		h[rh.Name] = spoofValue
+	}
+	return h
 }
 
 // spoofedIP is an address a client claims to have.
@@ -95,6 +112,10 @@ func TestAuthRequestExample(t *testing.T) {
 					t.Errorf("client-chosen address reached the upstream in %v", names)
 				}
 			}},
+		{"re-route headers never reach upstream", request{path: "/public/page", header: spoofedReroute()}, 200,
+			anonymous},
+		{"re-route headers never reach upstream with token", request{path: "/app/", token: user.AccessToken, header: spoofedReroute()}, 200,
+			identityIs(user)},
 		{"no token is 401 and nothing forwarded", request{path: "/app/"}, 401, nothing},
 		{"bad token is 401 and nothing forwarded", request{path: "/app/", token: "not-a-jwt"}, 401, nothing},
 		{"tampered token is 401 and nothing forwarded", request{path: "/app/", token: tamper(user.AccessToken)}, 401, nothing},

@@ -31,4 +31,13 @@
 // opt in to ';' parameters (AllowPathParams, matched and forwarded the
 // Tomcat way) and to case-insensitive matching (CaseInsensitive, for IIS).
 // SECURITY.md has the table.
+//
+// # Headers that re-route a request
+//
+// Some upstreams act on a header rather than on the request line
+// (X-Original-URL at IIS and old Symfony, X-HTTP-Method-Override in many
+// frameworks, True-Client-IP, ...). RerouteHeaders is the one table of
+// them; Forward removes each in any case or '_' spelling, from every peer,
+// and then sets its own X-Forwarded-For/-Proto/-Host/-Port and Forwarded.
+// The identity namespace and this table share one matcher (nameSet).
 package proxy

@@ -25,6 +25,12 @@ var (
 	// chunked body is cut off when it crosses the limit. The gateway answers
 	// 413.
 	ErrBodyTooLarge = errors.New("request body too large")
+	// ErrMalformedBody means the client's request body could not be read
+	// while it was being forwarded: a malformed chunked encoding (a bad
+	// chunk size) or a body that ended before its Content-Length. It is
+	// the client's error, so the gateway answers 400 and the upstream is
+	// not marked unhealthy (issue 9, item 7b).
+	ErrMalformedBody = errors.New("malformed request body")
 	// ErrInvalidPath means the request path is one the gateway refuses to
 	// interpret (see Canonicalize and Router.Resolve for the rules). The
 	// gateway answers 400 invalid_path.

@@ -54,44 +54,67 @@ func TestAuthorizationRemovedUnlessPassAuthorization(t *testing.T) {
 	}
 }
 
-func TestForwardedHeadersTrustedOnlyFromTrustedProxies(t *testing.T) {
+// TestForwardedHeadersSetByGateway: X-Forwarded-For, -Proto, -Host,
+// -Port and Forwarded are the gateway's own on every request. The chain,
+// scheme and port are extended from a trusted proxy only; the host is
+// always the one the route matched, canonical, never a header's.
+func TestForwardedHeadersSetByGateway(t *testing.T) {
 	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("2001:db8::/32")}
 	spoof := func(r *http.Request) {
 		r.Header["X-Forwarded-For"] = []string{"198.51.100.1", "198.51.100.2"}
 		r.Header.Set("X-Forwarded-Host", "evil.example")
 		r.Header.Set("X-Forwarded-Proto", "https")
+		r.Header.Set("X-Forwarded-Port", "8443")
 		r.Header.Set("X-Real-Ip", "198.51.100.9")
 		r.Header.Set("Forwarded", "for=198.51.100.3;proto=https")
+		r.Header["X_Forwarded_Host"] = []string{"evil.example"}
+		r.Header["x_forwarded_port"] = []string{"1"}
 	}
 	tests := []struct {
 		name                  string
-		remote                string
+		remote, host          string
 		tls                   bool
 		prepare               func(*http.Request)
 		wantXFF, wantHost     string
 		wantProto, wantRealIP string
+		wantPort, wantFwd     string
 	}{
-		{"untrusted peer: spoofs replaced", "203.0.113.7:5000", false, spoof,
-			"203.0.113.7", "app.example.com", "http", ""},
-		{"untrusted peer over TLS", "203.0.113.7:5000", true, spoof,
-			"203.0.113.7", "app.example.com", "https", ""},
-		{"trusted peer: chain appended", "10.1.2.3:5000", false, spoof,
-			"198.51.100.1, 198.51.100.2, 10.1.2.3", "evil.example", "https", "198.51.100.9"},
-		{"trusted IPv4-mapped peer", "[::ffff:10.1.2.3]:5000", false, spoof,
-			"198.51.100.1, 198.51.100.2, 10.1.2.3", "evil.example", "https", "198.51.100.9"},
-		{"trusted IPv6 peer without inbound headers", "[2001:db8::1]:5000", false, func(*http.Request) {},
-			"2001:db8::1", "app.example.com", "http", ""},
-		{"trusted peer with bogus proto", "10.1.2.3:5000", false, func(r *http.Request) {
+		{"untrusted peer: spoofs replaced", "203.0.113.7:5000", "app.example.com", false, spoof,
+			"203.0.113.7", "app.example.com", "http", "", "80",
+			"for=203.0.113.7;host=app.example.com;proto=http"},
+		{"untrusted peer over TLS", "203.0.113.7:5000", "app.example.com", true, spoof,
+			"203.0.113.7", "app.example.com", "https", "", "443",
+			"for=203.0.113.7;host=app.example.com;proto=https"},
+		{"trusted peer: chain appended, host still the matched one", "10.1.2.3:5000", "app.example.com", false, spoof,
+			"198.51.100.1, 198.51.100.2, 10.1.2.3", "app.example.com", "https", "198.51.100.9", "8443",
+			"for=198.51.100.3;proto=https, for=10.1.2.3;host=app.example.com;proto=https"},
+		{"trusted IPv4-mapped peer", "[::ffff:10.1.2.3]:5000", "app.example.com", false, spoof,
+			"198.51.100.1, 198.51.100.2, 10.1.2.3", "app.example.com", "https", "198.51.100.9", "8443",
+			"for=198.51.100.3;proto=https, for=10.1.2.3;host=app.example.com;proto=https"},
+		{"trusted IPv6 peer without inbound headers", "[2001:db8::1]:5000", "app.example.com", false, func(*http.Request) {},
+			"2001:db8::1", "app.example.com", "http", "", "80",
+			`for="[2001:db8::1]";host=app.example.com;proto=http`},
+		{"trusted peer with bogus proto and port", "10.1.2.3:5000", "app.example.com", false, func(r *http.Request) {
 			r.Header.Set("X-Forwarded-Proto", "javascript")
-		}, "10.1.2.3", "app.example.com", "http", ""},
-		{"loopback is not implicitly trusted", "127.0.0.1:5000", false, spoof,
-			"127.0.0.1", "app.example.com", "http", ""},
+			r.Header.Set("X-Forwarded-Port", "0x50")
+		}, "10.1.2.3", "app.example.com", "http", "", "80",
+			"for=10.1.2.3;host=app.example.com;proto=http"},
+		{"loopback is not implicitly trusted", "127.0.0.1:5000", "app.example.com", false, spoof,
+			"127.0.0.1", "app.example.com", "http", "", "80",
+			"for=127.0.0.1;host=app.example.com;proto=http"},
+		{"host canonical: case, trailing dot, port", "203.0.113.7:5000", "App.Example.COM.:8080", false, spoof,
+			"203.0.113.7", "app.example.com", "http", "", "8080",
+			"for=203.0.113.7;host=app.example.com;proto=http"},
+		{"IPv6 host literal is bracketed and quoted", "203.0.113.7:5000", "[2001:DB8::5]:8080", false, spoof,
+			"203.0.113.7", "[2001:db8::5]", "http", "", "8080",
+			`for=203.0.113.7;host="[2001:db8::5]";proto=http`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			up := newUpstream(t, nil)
 			fwd := forwarderFor(t, proxy.Route{}, proxy.ForwarderOptions{TrustedProxies: trusted}, up)
 			req := newRequest(t, "GET", "http://app.example.com/x")
+			req.Host = tt.host
 			req.RemoteAddr = tt.remote
 			if tt.tls {
 				req.TLS = &tls.ConnectionState{}
@@ -101,20 +124,20 @@ func TestForwardedHeadersTrustedOnlyFromTrustedProxies(t *testing.T) {
 				t.Fatalf("Forward: %v", err)
 			}
 			h := up.last(t).Header
-			if got := h.Values("X-Forwarded-For"); len(got) != 1 || got[0] != tt.wantXFF {
-				t.Errorf("X-Forwarded-For = %q, want [%q]", got, tt.wantXFF)
+			for name, want := range map[string]string{
+				"X-Forwarded-For": tt.wantXFF, "X-Forwarded-Host": tt.wantHost,
+				"X-Forwarded-Proto": tt.wantProto, "X-Forwarded-Port": tt.wantPort,
+				"Forwarded": tt.wantFwd, "X-Real-Ip": tt.wantRealIP,
+			} {
+				got := h.Values(name)
+				if want == "" && len(got) != 0 || want != "" && (len(got) != 1 || got[0] != want) {
+					t.Errorf("%s = %q, want %q", name, got, want)
+				}
 			}
-			if got := h.Get("X-Forwarded-Host"); got != tt.wantHost {
-				t.Errorf("X-Forwarded-Host = %q, want %q", got, tt.wantHost)
-			}
-			if got := h.Get("X-Forwarded-Proto"); got != tt.wantProto {
-				t.Errorf("X-Forwarded-Proto = %q, want %q", got, tt.wantProto)
-			}
-			if got := h.Get("X-Real-Ip"); got != tt.wantRealIP {
-				t.Errorf("X-Real-Ip = %q, want %q", got, tt.wantRealIP)
-			}
-			if got := h.Get("Forwarded"); got != "" {
-				t.Errorf("Forwarded = %q, want it removed", got)
+			for k := range h {
+				if http.CanonicalHeaderKey(k) != k {
+					t.Errorf("variant spelling %q reached the upstream", k)
+				}
 			}
 		})
 	}

@@ -18,9 +18,10 @@ import (
 // nothing trusted, responses unchanged, no body limit.
 type ForwarderOptions struct {
 	// TrustedProxies are the peer networks whose X-Forwarded-For,
-	// X-Forwarded-Host, X-Forwarded-Proto and X-Real-Ip are believed. From
-	// any other peer they are replaced, because a client can put anything
-	// in them.
+	// X-Forwarded-Proto, X-Forwarded-Port, Forwarded and X-Real-Ip are
+	// believed. From any other peer they are replaced, because a client can
+	// put anything in them. X-Forwarded-Host is never believed: it is the
+	// host the route matched.
 	TrustedProxies []netip.Prefix
 	// HideServerHeader deletes Server and X-Powered-By from upstream
 	// responses, so the upstream's software and version are not advertised.
@@ -44,6 +45,10 @@ type ForwarderOptions struct {
 	HealthCooldown time.Duration
 	// Now is the clock for health cooldowns (time.Now); tests inject one.
 	Now func() time.Time
+	// StripHeaders adds names to RerouteHeaders, the headers removed from
+	// every forwarded request in any case or '_' spelling
+	// (proxy.strip_headers). The built-in list cannot be shortened.
+	StripHeaders []string
 	// ErrorLog receives httputil.ReverseProxy's own messages (e.g. a read
 	// error while copying a body that was already being sent). Nil
 	// discards them: every actionable error is returned by Forward.
@@ -61,6 +66,7 @@ type Forwarder struct {
 	next      atomic.Uint64      // round-robin counter
 	trusted   []netip.Prefix
 	identity  []string // canonical names re-asserted in rewrite
+	reroute   nameSet  // RerouteHeaders + StripHeaders, removed in rewrite
 	maxBody   int64
 	cooldown  time.Duration
 	now       func() time.Time
@@ -84,6 +90,7 @@ func NewForwarder(route *Route, transport http.RoundTripper, opts ForwarderOptio
 		now:       opts.Now,
 		hide:      opts.HideServerHeader,
 		secure:    opts.SecurityHeaders,
+		reroute:   newNameSet("", rerouteNames(opts.StripHeaders)),
 	}
 	if f.now == nil {
 		f.now = time.Now
@@ -131,14 +138,17 @@ func NewForwarder(route *Route, transport http.RoundTripper, opts ForwarderOptio
 // The caller has already run HeaderPolicy.Strip and, for an authenticated
 // request, HeaderPolicy.Inject on r.Header. Forward removes Authorization
 // unless the route has PassAuthorization, forwards r.URL.Path, which must
-// already be canonical (see Canonicalize; minus the prefix if StripPrefix) and sets the X-Forwarded-*
-// headers. When a body limit applies to a body of unknown length, Forward
+// already be canonical (see Canonicalize; minus the prefix if StripPrefix),
+// and sets the X-Forwarded-* headers. The body is read through a wrapper
+// that tells a client body error (ErrMalformedBody) from an upstream
+// failure. When a body limit applies to a body of unknown length, Forward
 // replaces r.Body with an http.MaxBytesReader.
 //
 // A nil error means the response was proxied (or the connection was
 // upgraded). A non-nil error wraps one of ErrUpstreamUnavailable,
-// ErrUpstreamTimeout, ErrClientGone, ErrBodyTooLarge or ErrInvalidPath,
-// and nothing has been written to w: the caller maps it to a status once.
+// ErrUpstreamTimeout, ErrClientGone, ErrBodyTooLarge, ErrMalformedBody or
+// ErrInvalidPath, and nothing has been written to w: the caller maps it to
+// a status once.
 // Forward never writes error text itself. If the upstream fails after the
 // response has started, there is no status left to choose: under an
 // http.Server, Forward panics with http.ErrAbortHandler (as
@@ -146,8 +156,10 @@ func NewForwarder(route *Route, transport http.RoundTripper, opts ForwarderOptio
 // of ending a truncated body as if it were complete. A recover middleware
 // must re-panic http.ErrAbortHandler rather than answer 500.
 //
-// The upstream sees its own host in Host; the client's Host is in
-// X-Forwarded-Host.
+// The upstream sees its own host in Host; the canonical form of the
+// client's Host (the one the route matched) is in X-Forwarded-Host.
+// Headers that would re-route the request at the upstream
+// (RerouteHeaders, plus StripHeaders) are removed in every spelling.
 func (f *Forwarder) Forward(w http.ResponseWriter, r *http.Request) error {
 	if len(f.targets) == 0 {
 		return fmt.Errorf("proxy: route %q: %w: no upstream configured", f.route.Name, ErrUpstreamUnavailable)
@@ -172,28 +184,40 @@ func (f *Forwarder) Forward(w http.ResponseWriter, r *http.Request) error {
 			r.Body = http.MaxBytesReader(w, r.Body, f.maxBody)
 		}
 	}
+	var body *clientBody
+	if r.Body != nil && r.Body != http.NoBody {
+		body = &clientBody{ReadCloser: r.Body}
+		r.Body = body
+	}
 	cw := &captureWriter{ResponseWriter: w}
 	f.proxy.ServeHTTP(cw, r)
 	if cw.err == nil {
 		return nil
 	}
-	return fmt.Errorf("proxy: route %q: %w", f.route.Name, f.classify(r, cw))
+	return fmt.Errorf("proxy: route %q: %w", f.route.Name, f.classify(r, cw, body.readErr()))
 }
 
 // classify turns the error ReverseProxy reported into one of the package's
-// sentinels, keeping the cause for logs.
-func (f *Forwarder) classify(r *http.Request, cw *captureWriter) error {
+// sentinels, keeping the cause for logs. bodyErr is the error reading the
+// client's request body failed with, if it did.
+func (f *Forwarder) classify(r *http.Request, cw *captureWriter, bodyErr error) error {
 	err := cw.err
 	var tooLarge *http.MaxBytesError
 	var netErr net.Error
 	switch {
-	case errors.As(err, &tooLarge):
+	case errors.As(err, &tooLarge), errors.As(bodyErr, &tooLarge):
 		return fmt.Errorf("%w: %w", ErrBodyTooLarge, err)
 	case cw.hijacked || r.Context().Err() != nil:
 		// The inbound context ends when the client goes away; after a
 		// hijack the connection belongs to the tunnel. Either way there is
 		// nobody to send an error page to.
 		return fmt.Errorf("%w: %w", ErrClientGone, err)
+	case bodyErr != nil:
+		// The client's body broke (a bad chunk size, a body shorter than
+		// its Content-Length): the client's fault, not the upstream's. The
+		// transport reports it as the round trip's error, so without this
+		// case it would read as 502 upstream_unavailable.
+		return fmt.Errorf("%w: %w", ErrMalformedBody, bodyErr)
 	case errors.Is(err, ErrUpstreamTimeout):
 		return err
 	case isDialError(err):

@@ -51,24 +51,12 @@ func reservedIdentityHeaders() []string {
 // identityPrefix is the namespace stripped in full: every "X-User-*".
 const identityPrefix = "x-user-"
 
-// maxStackName is the longest header name Strip normalizes in a stack
-// buffer; longer names (only reachable if a configured name is longer)
-// take a slow, allocating path.
-const maxStackName = 128
-
 // HeaderPolicy removes client-supplied identity headers and injects the
 // gateway's own. It is immutable and safe for concurrent use.
 type HeaderPolicy struct {
 	names IdentityHeaders // canonical forms, written by Inject
-	// namespace holds every stripped name in normalized form (lower case,
-	// '_' → '-'); the "x-user-" prefix is checked separately.
-	namespace map[string]struct{}
-	maxLen    int // longest name in namespace
-	// Cheap pre-filters so the common, unrelated header is rejected
-	// without normalizing it: possible first bytes (normalized) and
-	// possible lengths (bit n set for a name of length n < 64).
-	first   [256]bool
-	lengths uint64
+	// namespace holds every stripped name, and the "x-user-" prefix.
+	namespace nameSet
 }
 
 // NewHeaderPolicy builds the policy for the configured names. An empty name
@@ -85,15 +73,8 @@ func NewHeaderPolicy(names IdentityHeaders) *HeaderPolicy {
 			Email:  http.CanonicalHeaderKey(names.Email),
 			Roles:  http.CanonicalHeaderKey(names.Roles),
 		},
-		namespace: make(map[string]struct{}, 20),
-	}
-	p.first[identityPrefix[0]] = true
-	for _, n := range append(reservedIdentityHeaders(), names.UserID, names.Email, names.Roles) {
-		n = normalizeHeaderName(n)
-		p.namespace[n] = struct{}{}
-		p.maxLen = max(p.maxLen, len(n))
-		p.first[n[0]] = true
-		p.lengths |= 1 << min(len(n), 63)
+		namespace: newNameSet(identityPrefix,
+			append(reservedIdentityHeaders(), names.UserID, names.Email, names.Roles)),
 	}
 	return p
 }
@@ -113,44 +94,7 @@ func (p *HeaderPolicy) Names() IdentityHeaders { return p.names }
 // any user, so the check is spelling-insensitive rather than a Del of the
 // canonical names. Nothing is allocated when no key matches.
 func (p *HeaderPolicy) Strip(h http.Header) {
-	for k := range h {
-		if p.inNamespace(k) {
-			delete(h, k) // deleting the current key during range is safe
-		}
-	}
-}
-
-// inNamespace reports whether header name k belongs to the identity
-// namespace, in any case or '_'/'-' spelling.
-func (p *HeaderPolicy) inNamespace(k string) bool {
-	if k == "" || !p.first[normalizeByte(k[0])] {
-		return false
-	}
-	if len(k) >= len(identityPrefix) {
-		prefixed := true
-		for i := 0; i < len(identityPrefix); i++ {
-			if normalizeByte(k[i]) != identityPrefix[i] {
-				prefixed = false
-				break
-			}
-		}
-		if prefixed {
-			return true
-		}
-	}
-	if len(k) > p.maxLen || p.lengths&(1<<min(len(k), 63)) == 0 {
-		return false
-	}
-	if len(k) > maxStackName {
-		_, ok := p.namespace[normalizeHeaderName(k)]
-		return ok
-	}
-	var buf [maxStackName]byte
-	for i := 0; i < len(k); i++ {
-		buf[i] = normalizeByte(k[i])
-	}
-	_, ok := p.namespace[string(buf[:len(k)])] // no allocation: map index by converted bytes
-	return ok
+	p.namespace.deleteFrom(h)
 }
 
 // Inject sets the identity headers on h (usually the inbound request's,
@@ -209,27 +153,4 @@ func isSafeValue(v string) bool {
 		}
 	}
 	return true
-}
-
-// normalizeHeaderName is the spelling-insensitive form of a header name:
-// lower case, '_' read as '-'. Many servers (CGI, PHP, nginx with
-// underscores_in_headers, some frameworks) map "X_User_Id" onto the same
-// variable as "X-User-Id", so both spellings are the same header to us.
-func normalizeHeaderName(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		b[i] = normalizeByte(c)
-	}
-	return string(b)
-}
-
-func normalizeByte(c byte) byte {
-	switch {
-	case 'A' <= c && c <= 'Z':
-		return c + 'a' - 'A'
-	case c == '_':
-		return '-'
-	default:
-		return c
-	}
 }

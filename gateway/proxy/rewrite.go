@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"net/http"
 	"net/http/httputil"
 	"net/netip"
 	"strings"
@@ -27,39 +26,17 @@ func (f *Forwarder) rewrite(pr *httputil.ProxyRequest) {
 		// logs or forwards headers must not get a replayable credential.
 		out.Header.Del("Authorization")
 	}
+	// Security: the headers that would make the upstream act on another
+	// path, method, client, scheme or host go before anything is
+	// re-asserted (RerouteHeaders, plus proxy.strip_headers). in.Header
+	// keeps them: forward-auth and setForwarded read the inbound request.
+	f.reroute.deleteFrom(out.Header)
 	for _, name := range f.identity {
 		if v, ok := in.Header[name]; ok {
 			out.Header[name] = v
 		}
 	}
-	dropForwardingSpellings(out.Header)
 	f.setForwarded(in, out)
-}
-
-// dropForwardingSpellings deletes every key that is a variant spelling of
-// a forwarding header ("X_Forwarded_For", a lower-case key put into the
-// map directly, ...). ReverseProxy only removes the canonical keys, and
-// CGI-style upstreams (PHP, nginx with underscores_in_headers) read
-// "X_Forwarded_For" as the same variable as "X-Forwarded-For": which one
-// wins there is undefined, so a spoofed variant must not arrive at all.
-func dropForwardingSpellings(h http.Header) {
-	for k := range h {
-		if k == "" || (k[0]|0x20 != 'x' && k[0]|0x20 != 'f') {
-			continue
-		}
-		for _, fh := range [...]struct{ normalized, canonical string }{
-			{"x-forwarded-for", "X-Forwarded-For"},
-			{"x-forwarded-host", "X-Forwarded-Host"},
-			{"x-forwarded-proto", "X-Forwarded-Proto"},
-			{"x-real-ip", "X-Real-Ip"},
-			{"forwarded", "Forwarded"},
-		} {
-			if k != fh.canonical && sameNormalized(k, fh.normalized) {
-				delete(h, k)
-				break
-			}
-		}
-	}
 }
 
 // sameNormalized reports whether k, lower-cased with '_' as '-', equals
@@ -113,53 +90,6 @@ func stripPrefix(p, prefix string, fold bool) string {
 		return rest
 	default:
 		return "/" + rest // prefix "/api" on "/apiv2" → "/v2"
-	}
-}
-
-// setForwarded sets X-Forwarded-For/-Host/-Proto on out.
-//
-// Security: inbound forwarding headers are believed only when the socket
-// peer is a configured trusted proxy. Otherwise a client could claim any
-// address (defeating upstream IP allow-lists and rate limits) or any
-// scheme/host (poisoning redirects and absolute links).
-func (f *Forwarder) setForwarded(in, out *http.Request) {
-	var peer string
-	trusted := false
-	if ap, err := netip.ParseAddrPort(in.RemoteAddr); err == nil {
-		addr := ap.Addr().Unmap()
-		peer = addr.String()
-		trusted = f.isTrusted(addr)
-	}
-
-	if peer != "" {
-		xff := peer
-		if prior := in.Header["X-Forwarded-For"]; trusted && len(prior) > 0 {
-			xff = strings.Join(prior, ", ") + ", " + peer
-		}
-		out.Header["X-Forwarded-For"] = []string{xff}
-	}
-
-	host := in.Host
-	if v := in.Header.Get("X-Forwarded-Host"); trusted && v != "" {
-		host = v
-	}
-	if host != "" {
-		out.Header["X-Forwarded-Host"] = []string{host}
-	}
-
-	proto := "http"
-	if in.TLS != nil {
-		proto = "https"
-	}
-	if v := in.Header.Get("X-Forwarded-Proto"); trusted && (strings.EqualFold(v, "https") || strings.EqualFold(v, "http")) {
-		proto = strings.ToLower(v)
-	}
-	out.Header["X-Forwarded-Proto"] = []string{proto}
-
-	if !trusted {
-		// Many upstreams (nginx realip, frameworks) treat X-Real-Ip as the
-		// client address; from an untrusted peer it is a spoof.
-		out.Header.Del("X-Real-Ip")
 	}
 }
 
