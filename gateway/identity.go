@@ -73,14 +73,14 @@ func userIDOf(id *authcore.Identity) string {
 
 // IsGatewayPath reports whether a request for path p is answered by the
 // gateway itself and is therefore never proxied, whatever the route table
-// holds: /auth and everything below it, /healthz, /readyz and the
-// documentation paths (even when the docs are disabled). Every spelling
-// counts ("//auth/me", "/x/../auth/me"). `gatewayd routes check` asks it so
-// that its answer is the server's.
+// holds: /auth and everything below it, /healthz, /readyz, the JWKS and
+// the documentation paths (even when the docs or assertions are disabled).
+// Every spelling counts ("//auth/me", "/x/../auth/me"). `gatewayd routes
+// check` asks it so that its answer is the server's.
 func IsGatewayPath(p string) bool {
 	cleaned := cleanForOwnership(p)
 	for _, q := range [...]string{p, cleaned} {
-		if isAuthPath(q) || isDocsPath(q) || q == "/healthz" || q == "/readyz" {
+		if isAuthPath(q) || isDocsPath(q) || isJWKSPath(q) || q == "/healthz" || q == "/readyz" {
 			return true
 		}
 	}

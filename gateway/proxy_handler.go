@@ -139,6 +139,7 @@ func (s *Server) proxyRequest(c echo.Context) error {
 	}
 	if id != nil {
 		s.routing.headers.Inject(r.Header, id.UserID, id.Email, id.Roles)
+		r = s.withAssertion(c, route, id) // signed on the outbound request (assertion.go)
 	}
 
 	res := c.Response()

@@ -45,6 +45,12 @@ func (s *Server) routes(e *echo.Echo) {
 	// Forward-auth for nginx auth_request / Traefik / Caddy in front.
 	e.Match([]string{http.MethodGet, http.MethodHead}, "/auth/verify", s.handleVerify())
 
+	// Public keys for the identity assertion (assertion.go); the path is
+	// gateway-owned either way (see ownsPath).
+	if s.assert.signer != nil {
+		e.Match([]string{http.MethodGet, http.MethodHead}, JWKSPath, s.handleJWKS())
+	}
+
 	// API documentation (/openapi.json, /docs, /docs/*), only when
 	// enabled; the paths are gateway-owned either way (see ownsPath).
 	if s.docs {
@@ -76,7 +82,7 @@ func (s *Server) dispatch(next echo.HandlerFunc) echo.HandlerFunc {
 // spellings simply get a 404 from the router.)
 func (s *Server) ownsPath(p string) bool {
 	cleaned := cleanForOwnership(p) // path.Clean("/" + p), allocation-free
-	if isAuthPath(p) || isAuthPath(cleaned) || isDocsPath(p) || isDocsPath(cleaned) {
+	if isAuthPath(p) || isAuthPath(cleaned) || isDocsPath(p) || isDocsPath(cleaned) || isJWKSPath(p) || isJWKSPath(cleaned) {
 		return true
 	}
 	return s.owned.contains(p) || s.owned.contains(cleaned)

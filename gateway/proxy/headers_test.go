@@ -169,13 +169,15 @@ func TestPresetNames(t *testing.T) {
 		want proxy.IdentityHeaders
 	}{
 		{"default", proxy.NewHeaderPolicy(proxy.DefaultIdentityHeaders()).Names(),
-			proxy.IdentityHeaders{UserID: "X-User-Id", Email: "X-User-Email", Roles: "X-User-Roles"}},
+			proxy.IdentityHeaders{UserID: "X-User-Id", Email: "X-User-Email", Roles: "X-User-Roles", Assertion: "X-Gateway-Assertion"}},
 		{"oauth2-proxy", proxy.NewHeaderPolicy(proxy.OAuth2ProxyIdentityHeaders()).Names(),
-			proxy.IdentityHeaders{UserID: "X-Forwarded-User", Email: "X-Forwarded-Email", Roles: "X-Forwarded-Groups"}},
+			proxy.IdentityHeaders{UserID: "X-Forwarded-User", Email: "X-Forwarded-Email", Roles: "X-Forwarded-Groups", Assertion: "X-Gateway-Assertion"}},
 		{"authelia", proxy.NewHeaderPolicy(proxy.AutheliaIdentityHeaders()).Names(),
-			proxy.IdentityHeaders{UserID: "Remote-User", Email: "Remote-Email", Roles: "Remote-Groups"}},
+			proxy.IdentityHeaders{UserID: "Remote-User", Email: "Remote-Email", Roles: "Remote-Groups", Assertion: "X-Gateway-Assertion"}},
 		{"custom names are canonicalized", proxy.NewHeaderPolicy(proxy.IdentityHeaders{UserID: "x-sub"}).Names(),
-			proxy.IdentityHeaders{UserID: "X-Sub", Email: "X-User-Email", Roles: "X-User-Roles"}},
+			proxy.IdentityHeaders{UserID: "X-Sub", Email: "X-User-Email", Roles: "X-User-Roles", Assertion: "X-Gateway-Assertion"}},
+		{"custom assertion header is canonicalized", proxy.NewHeaderPolicy(proxy.IdentityHeaders{Assertion: "x-upstream-jwt"}).Names(),
+			proxy.IdentityHeaders{UserID: "X-User-Id", Email: "X-User-Email", Roles: "X-User-Roles", Assertion: "X-Upstream-Jwt"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

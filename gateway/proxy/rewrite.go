@@ -37,6 +37,7 @@ func (f *Forwarder) rewrite(pr *httputil.ProxyRequest) {
 	}
 	dropForwardingSpellings(out.Header)
 	f.setForwarded(in, out)
+	pr.Out = runOutboundHook(in, out) // last: sees the request as sent (outbound.go)
 }
 
 // dropForwardingSpellings deletes every key that is a variant spelling of
