@@ -92,6 +92,8 @@ type pxConfig struct {
 	fwd     proxy.ForwarderOptions
 	trusted []netip.Prefix
 	cors    gateway.CORSOptions
+	// assertion turns the signed identity assertion on (zero: off).
+	assertion gateway.AssertionOptions
 	// quiet logs at info level to nowhere, as a production access log
 	// costs, instead of collecting debug logs (benchmarks).
 	quiet bool
@@ -147,6 +149,7 @@ func newPXGateway(t testing.TB, up *pxUpstream, cfg pxConfig) *pxGateway {
 		Tokens:         tokens,
 		TrustedProxies: cfg.trusted,
 		CORS:           cfg.cors,
+		Assertion:      cfg.assertion,
 		Proxy: gateway.ProxyOptions{
 			Router:     router,
 			Forwarders: forwarders,
