@@ -146,6 +146,9 @@ func verifyWithGoJOSE(keys *jose.JSONWebKeySet, token string, want upstreamExpec
 	if err := tok.Claims(keys, &std, &own); err != nil {
 		return nil, nil, err
 	}
+	if std.Expiry == nil {
+		return nil, nil, errors.New("assertion without exp")
+	}
 	if err := std.ValidateWithLeeway(josejwt.Expected{
 		Issuer: assertionIssuer, AnyAudience: josejwt.Audience{want.audience}, Time: want.now,
 	}, 0); err != nil {
