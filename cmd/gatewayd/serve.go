@@ -75,6 +75,13 @@ func serveConfig(ctx context.Context, cfg *config.Config, log *slog.Logger, star
 	if err != nil {
 		return err
 	}
+	if signer != nil {
+		source := "database"
+		if cfg.Proxy.Assertion.PrivateKey != "" {
+			source = "configured"
+		}
+		log.Info("identity assertions on", "header", cfg.Proxy.Assertion.Header, "kid", signer.Keys().SigningKID(), "key", source)
+	}
 
 	trusted, err := trustedPrefixes(cfg.Server.TrustedProxies)
 	if err != nil {
