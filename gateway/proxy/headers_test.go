@@ -43,6 +43,7 @@ func TestSpoofedIdentityHeadersNeverReachUpstream(t *testing.T) {
 		{"oauth2-proxy", proxy.OAuth2ProxyIdentityHeaders()},
 		{"authelia", proxy.AutheliaIdentityHeaders()},
 		{"custom", proxy.IdentityHeaders{UserID: "X-Principal", Email: "X-Principal-Mail", Roles: "X-Principal-Groups"}},
+		{"custom assertion header", proxy.IdentityHeaders{UserID: "X-User-Id", Email: "X-User-Email", Roles: "X-User-Roles", Assertion: "X-Upstream-Jwt"}},
 	}
 	// Every preset's names, the auth-request names, and arbitrary X-User-*
 	// names are in the namespace whatever preset is configured.
@@ -51,6 +52,9 @@ func TestSpoofedIdentityHeadersNeverReachUpstream(t *testing.T) {
 		"X-Forwarded-User", "X-Forwarded-Email", "X-Forwarded-Groups",
 		"Remote-User", "Remote-Email", "Remote-Groups",
 		"X-Auth-Request-User", "X-Auth-Request-Email", "X-Auth-Request-Groups",
+		// The signed identity assertion's default name (issue 13) is
+		// reserved whatever name is configured.
+		"X-Gateway-Assertion",
 	}
 	for _, preset := range presets {
 		t.Run(preset.name, func(t *testing.T) {
@@ -58,6 +62,9 @@ func TestSpoofedIdentityHeadersNeverReachUpstream(t *testing.T) {
 			fwd := proxy.NewForwarder(&proxy.Route{Name: "r", PathPrefix: "/", Upstreams: []*url.URL{up.url(t)}},
 				newTransport(t, proxy.TransportOptions{}), proxy.ForwarderOptions{Identity: preset.names})
 			names := append(spoofable, preset.names.UserID, preset.names.Email, preset.names.Roles)
+			if preset.names.Assertion != "" {
+				names = append(names, preset.names.Assertion)
+			}
 			req := newRequest(t, "GET", "/whoami")
 			for _, n := range names {
 				for _, s := range spoofSpellings(n) {
