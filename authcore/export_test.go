@@ -20,3 +20,12 @@ func (t *AccessTokens) CacheLenForTest() int {
 	}
 	return t.cache.len()
 }
+
+// AssertionCacheLen reports the signed-assertion cache's entry count (-1
+// when disabled).
+func AssertionCacheLen(a *Assertions) int {
+	if a.cache == nil {
+		return -1
+	}
+	return a.cache.len()
+}

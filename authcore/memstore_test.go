@@ -22,6 +22,8 @@ type memStore struct {
 
 	failUpdateHash error // injected UpdatePasswordHash failure
 	failRevoke     error // injected RevokeRefreshToken failure
+
+	signingKey *authcore.SigningKeyRecord
 }
 
 var _ authcore.Store = (*memStore)(nil)
@@ -222,4 +224,28 @@ func (m *memStore) AllTokens() []authcore.RefreshToken {
 		out = append(out, *t)
 	}
 	return out
+}
+
+// The signing-key methods keep only the current key: the Service never
+// uses them, and the real stores prove the contract in authcore/storetest.
+func (m *memStore) EnsureSigningKey(_ context.Context, k *authcore.SigningKeyRecord) (*authcore.SigningKeyRecord, error) {
+	defer m.enter()()
+	if m.signingKey == nil {
+		m.signingKey = k
+	}
+	return m.signingKey, nil
+}
+
+func (m *memStore) RotateSigningKey(_ context.Context, k *authcore.SigningKeyRecord, _ time.Time) error {
+	defer m.enter()()
+	m.signingKey = k
+	return nil
+}
+
+func (m *memStore) SigningKeys(context.Context) ([]*authcore.SigningKeyRecord, error) {
+	defer m.enter()()
+	if m.signingKey == nil {
+		return []*authcore.SigningKeyRecord{}, nil
+	}
+	return []*authcore.SigningKeyRecord{m.signingKey}, nil
 }

@@ -26,6 +26,9 @@ type RefreshToken struct {
 // Every method returns ErrNotFound (wrapped) for a missing row, never
 // (nil, nil). Emails passed in are already normalized.
 type Store interface {
+	// SigningKeyStore holds the identity-assertion keys (issue 13).
+	SigningKeyStore
+
 	// CreateUser inserts u (ID, Email, PasswordHash, Roles, Disabled set by
 	// the caller) and fills CreatedAt/UpdatedAt. Duplicate email →
 	// ErrEmailTaken.

@@ -96,6 +96,16 @@ func Defaults() Config {
 			IdleConnTimeout:       90 * time.Second,
 			MaxIdleConns:          512,
 			MaxIdleConnsPerHost:   128,
+			Assertion: Assertion{
+				Enabled:            true,
+				Header:             "X-Gateway-Assertion",
+				TTL:                60 * time.Second,
+				Issuer:             "",
+				PrivateKey:         "",
+				PreviousPublicKeys: "",
+				ReloadInterval:     30 * time.Second,
+				CacheSize:          10000,
+			},
 		},
 	}
 }

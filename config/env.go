@@ -26,6 +26,9 @@ func exactEnvs() []exactEnv {
 		{name: "JWT_SECRET", key: "jwt.secret", fromFile: true},
 		{name: "DATABASE_URL", key: "database.url", fromFile: true},
 		{name: "REDIS_URL", key: "ratelimit.redis_url", fromFile: true},
+		// PEM keys span lines: the file (or variable) is taken whole.
+		{name: "ASSERTION_PRIVATE_KEY", key: "proxy.assertion.private_key", fromFile: true},
+		{name: "ASSERTION_PREVIOUS_PUBLIC_KEYS", key: "proxy.assertion.previous_public_keys", fromFile: true},
 		{name: "CORS_ALLOWED_ORIGINS", key: "cors.allowed_origins"},
 		{name: "DOCS_ENABLED", key: "docs.enabled"},
 		{name: "MIGRATE_ON_STARTUP", key: "database.migrate_on_startup"},

@@ -9,7 +9,7 @@ import (
 // keys never quote the value.
 func isSecretKey(key string) bool {
 	switch key {
-	case "jwt.secret", "jwt.previous_secrets", "database.url", "ratelimit.redis_url":
+	case "jwt.secret", "jwt.previous_secrets", "database.url", "ratelimit.redis_url", "proxy.assertion.private_key":
 		return true
 	}
 	return false

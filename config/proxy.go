@@ -40,6 +40,8 @@ type Proxy struct {
 	IdleConnTimeout       time.Duration `mapstructure:"idle_conn_timeout" json:"idle_conn_timeout"`
 	MaxIdleConns          int           `mapstructure:"max_idle_conns" json:"max_idle_conns"`
 	MaxIdleConnsPerHost   int           `mapstructure:"max_idle_conns_per_host" json:"max_idle_conns_per_host"`
+	// Assertion is the signed identity assertion (assertion.go).
+	Assertion Assertion `mapstructure:"assertion" json:"assertion"`
 }
 
 // IdentityHeaders names the headers that carry the verified identity to
@@ -119,4 +121,5 @@ func (p Proxy) validate(ps *Problems) {
 	positiveDuration(ps, "proxy.idle_conn_timeout", p.IdleConnTimeout)
 	nonNegative(ps, "proxy.max_idle_conns", p.MaxIdleConns)
 	nonNegative(ps, "proxy.max_idle_conns_per_host", p.MaxIdleConnsPerHost)
+	p.Assertion.validate(p, ps)
 }

@@ -44,6 +44,12 @@ type Route struct {
 	// CaseInsensitive matches the path prefix in any ASCII case, for IIS
 	// upstreams (proxy.Route.CaseInsensitive).
 	CaseInsensitive bool `mapstructure:"case_insensitive" json:"case_insensitive"`
+	// Assertion turns the signed identity assertion off for this route
+	// when false; unset means on (proxy.assertion.enabled decides).
+	Assertion *bool `mapstructure:"assertion" json:"assertion,omitempty"`
+	// AssertionAudience is the assertion's aud claim; empty means the
+	// route name.
+	AssertionAudience string `mapstructure:"assertion_audience" json:"assertion_audience,omitempty"`
 }
 
 // RouteMatch selects requests: host (exact or "*.example.com"), then the
@@ -65,7 +71,7 @@ func reservedPath(p string) bool {
 	if p == "/auth" || strings.HasPrefix(p, "/auth/") {
 		return true
 	}
-	for _, r := range []string{"/healthz", "/readyz", "/docs", "/openapi.json"} {
+	for _, r := range []string{"/healthz", "/readyz", "/docs", "/openapi.json", "/.well-known/jwks.json"} {
 		if p == r || p == r+"/" {
 			return true
 		}
@@ -121,6 +127,7 @@ func validateRoutes(routes []Route, ps *Problems) {
 		if r.RateLimit != "" {
 			validateRate(ps, key+".rate_limit", r.RateLimit)
 		}
+		validateRouteAssertion(key, label, r, ps)
 	}
 }
 
@@ -140,7 +147,7 @@ func (m RouteMatch) validate(key, label string, ps *Problems) {
 		// uncleaned prefix would never match (or match surprisingly).
 		ps.addLine(key+".path_prefix", fmt.Sprintf("%s: path_prefix %q must be a clean path (no //, . or .. segments, ?, #, %% or spaces)", label, p))
 	case reservedPath(p):
-		ps.addLine(key+".path_prefix", fmt.Sprintf("%s: path_prefix %q is served by the gateway itself (/auth/, /healthz, /readyz, /docs, /openapi.json)", label, p))
+		ps.addLine(key+".path_prefix", fmt.Sprintf("%s: path_prefix %q is served by the gateway itself (/auth/, /healthz, /readyz, /docs, /openapi.json, /.well-known/jwks.json)", label, p))
 	}
 	for j, method := range m.Methods {
 		if !isToken(method) || method != strings.ToUpper(method) {

@@ -73,8 +73,8 @@ func userIDOf(id *authcore.Identity) string {
 // IsGatewayPath reports whether a request for the escaped path p (as
 // r.URL.EscapedPath() gives it) is answered by the gateway itself and is
 // therefore never proxied, whatever the route table holds: /auth and
-// everything below it, /healthz, /readyz and the documentation paths (even
-// when the docs are disabled). Every spelling counts ("//auth/me",
+// everything below it, /healthz, /readyz, the JWKS and the documentation
+// paths (even when the docs or assertions are disabled). Every spelling counts ("//auth/me",
 // "/x/../auth/me", "/%61uth/me", "/AUTH/me"). `gatewayd routes check` asks
 // it so that its answer is the server's.
 func IsGatewayPath(p string) bool {

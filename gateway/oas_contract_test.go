@@ -22,6 +22,7 @@ var (
 	opVerify    = oasOperation{http.MethodGet, "/auth/verify"}
 	opHealthz   = oasOperation{http.MethodGet, "/healthz"}
 	opReadyz    = oasOperation{http.MethodGet, "/readyz"}
+	opJWKS      = oasOperation{http.MethodGet, "/.well-known/jwks.json"}
 )
 
 // TestOpenAPIPathsMatchTheRouter: every documented operation is routed,

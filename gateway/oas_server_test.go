@@ -3,6 +3,8 @@ package gateway_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"errors"
 	"io"
 	"log/slog"
@@ -112,6 +114,7 @@ func newOASEnv(t *testing.T, cfg oasEnvConfig) *oasEnv {
 		proxyOpts, trusted = env.proxyTable(t)
 	}
 	srv, err := gateway.NewServer(gateway.Options{
+		Assertion:      gateway.AssertionOptions{Signer: oasAssertions(t)},
 		Proxy:          proxyOpts,
 		TrustedProxies: trusted,
 		Logger:         slog.New(slog.NewJSONHandler(io.Discard, nil)),
@@ -230,3 +233,22 @@ func (e *oasEnv) setNotReady(err error) {
 }
 
 var errOASDown = errors.New("database down")
+
+// oasAssertions signs identity assertions with a fresh key, so the JWKS
+// endpoint is served as in a default deployment.
+func oasAssertions(t *testing.T) *authcore.Assertions {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := authcore.NewAssertionKeySet(priv, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := authcore.NewAssertions(keys, authcore.AssertionOptions{Issuer: "gatewayd"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}

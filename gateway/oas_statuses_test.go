@@ -77,6 +77,7 @@ func TestOpenAPIDocumentsTheRealResponses(t *testing.T) {
 
 	t.Run("probes", func(t *testing.T) {
 		run.expect(env, opHealthz, http.StatusOK, oasRequest{})
+		run.expect(env, opJWKS, http.StatusOK, oasRequest{})
 		run.expect(env, opReadyz, http.StatusOK, oasRequest{})
 		env.cacheDown.Store(true) // optional dependency: degraded, still 200
 		run.expect(env, opReadyz, http.StatusOK, oasRequest{})

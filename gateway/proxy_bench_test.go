@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/authgate/gatewayd/gateway"
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
@@ -24,7 +25,7 @@ func (w *benchWriter) WriteHeader(code int)        { w.status = code }
 // newBenchGateway puts the gateway in front of a plain (non-recording)
 // upstream on real loopback TCP; the shared transport keeps connections
 // alive, as in production.
-func newBenchGateway(b *testing.B) *pxGateway {
+func newBenchGateway(b *testing.B, assertion gateway.AssertionOptions) *pxGateway {
 	b.Helper()
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -35,7 +36,7 @@ func newBenchGateway(b *testing.B) *pxGateway {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return newPXGateway(b, nil, pxConfig{quiet: true, routes: []proxy.Route{
+	return newPXGateway(b, nil, pxConfig{quiet: true, assertion: assertion, routes: []proxy.Route{
 		{Name: "private", PathPrefix: "/private/", Upstreams: []*url.URL{target}},
 		{Name: "public", PathPrefix: "/public/", Auth: proxy.AuthPublic, Upstreams: []*url.URL{target}},
 	}})
@@ -48,7 +49,15 @@ func newBenchGateway(b *testing.B) *pxGateway {
 // reset gives it what a fresh request from net/http would have (no request
 // ID, no injected identity).
 func benchHop(b *testing.B, path string, authenticated bool) {
-	g := newBenchGateway(b)
+	benchHopWith(b, path, authenticated, gateway.AssertionOptions{})
+}
+
+// benchHopWith is benchHop with identity assertions configured (issue 13;
+// assertion_bench_test.go). Besides ns/op it reports cpu-ns/op, the
+// process's user+system CPU time per request (gateway and upstream), which
+// other load on a shared machine disturbs less than wall time.
+func benchHopWith(b *testing.B, path string, authenticated bool, assertion gateway.AssertionOptions) {
+	g := newBenchGateway(b, assertion)
 	h := g.srv.Handler()
 	r := httptest.NewRequest(http.MethodGet, "http://gw.test"+path, nil)
 	r.RemoteAddr = untrustedPeer
@@ -70,10 +79,12 @@ func benchHop(b *testing.B, path string, authenticated bool) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := processCPU(b)
 	for b.Loop() {
 		run()
 	}
 	b.StopTimer()
+	b.ReportMetric(float64(processCPU(b)-cpu0)/float64(b.N), "cpu-ns/op")
 	if w.status != http.StatusOK {
 		b.Fatalf("status %d", w.status)
 	}

@@ -142,6 +142,7 @@ func (s *Server) proxyRequest(c echo.Context, canon proxy.CanonicalRequest) erro
 	}
 	if id != nil {
 		s.routing.headers.Inject(r.Header, id.UserID, id.Email, id.Roles)
+		r = s.withAssertion(c, route, id) // signed on the outbound request (assertion.go)
 	}
 
 	// Forward what was authorized: the canonical path, re-escaped

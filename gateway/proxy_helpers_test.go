@@ -94,6 +94,8 @@ type pxConfig struct {
 	fwd     proxy.ForwarderOptions
 	trusted []netip.Prefix
 	cors    gateway.CORSOptions
+	// assertion turns the signed identity assertion on (zero: off).
+	assertion gateway.AssertionOptions
 	// quiet logs at info level to nowhere, as a production access log
 	// costs, instead of collecting debug logs (benchmarks).
 	quiet bool
@@ -152,6 +154,7 @@ func newPXGateway(t testing.TB, up *pxUpstream, cfg pxConfig) *pxGateway {
 		TrustedProxies: cfg.trusted,
 		CORS:           cfg.cors,
 		Now:            cfg.now,
+		Assertion:      cfg.assertion,
 		Proxy: gateway.ProxyOptions{
 			Router:     router,
 			Forwarders: forwarders,

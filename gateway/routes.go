@@ -47,6 +47,12 @@ func (s *Server) routes(e *echo.Echo) {
 	// Forward-auth for nginx auth_request / Traefik / Caddy in front.
 	e.Match([]string{http.MethodGet, http.MethodHead}, "/auth/verify", s.handleVerify())
 
+	// Public keys for the identity assertion (assertion.go); the path is
+	// gateway-owned either way (see ownsPath).
+	if s.assert.signer != nil {
+		e.Match([]string{http.MethodGet, http.MethodHead}, JWKSPath, s.handleJWKS())
+	}
+
 	// API documentation (/openapi.json, /docs, /docs/*), only when
 	// enabled; the paths are gateway-owned either way (see ownsPath).
 	if s.docs {
@@ -129,7 +135,7 @@ func (o ownedPaths) ownsCanonical(p string) bool {
 	if hasPrefixFold(p, authPrefix) && (len(p) == len(authPrefix) || p[len(authPrefix)] == '/') {
 		return true
 	}
-	if isDocsPath(p) {
+	if isDocsPath(p) || strings.EqualFold(p, JWKSPath) {
 		return true
 	}
 	for _, e := range o.exact {

@@ -77,6 +77,10 @@ type Options struct {
 	// the gateway does not own (gateway/proxy). The zero value routes
 	// nothing: such requests get 404 route_not_found.
 	Proxy ProxyOptions
+	// Assertion signs an identity assertion onto every proxied request
+	// with an identity and serves the JWKS (assertion.go). The zero value
+	// turns both off.
+	Assertion AssertionOptions
 	// Now is the clock used for token lifetimes and rate-limit headers
 	// (nil → time.Now), injectable so tests never sleep.
 	Now func() time.Time
@@ -113,6 +117,8 @@ type Server struct {
 	routing proxyTable
 	// untrustedWarn rate-limits forward-auth's untrusted-peer warning.
 	untrustedWarn warnLimiter
+	// assert signs identity assertions per route (assertion.go).
+	assert assertionTable
 }
 
 // NewServer validates opts and builds the Echo instance with all routes and
@@ -146,6 +152,10 @@ func NewServer(opts Options) (*Server, error) {
 	if err != nil {
 		problems = append(problems, err)
 	}
+	assert, err := newAssertionTable(opts.Assertion, opts.Proxy.Router, routing.headers.Names().Assertion)
+	if err != nil {
+		problems = append(problems, err)
+	}
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("gateway: invalid options: %w", errors.Join(problems...))
 	}
@@ -172,6 +182,7 @@ func NewServer(opts Options) (*Server, error) {
 		s.now = time.Now
 	}
 	s.routing = routing
+	s.assert = assert
 
 	e := echo.New()
 	e.HideBanner = true

@@ -76,6 +76,11 @@ func configCheck(configPath string, e env) int {
 		printRouteProblems(e.stderr, err)
 		return 1
 	}
+	// The assertion keys are parsed exactly as serve parses them.
+	if _, _, err := assertionKeys(cfg.Proxy.Assertion); err != nil {
+		printRouteProblems(e.stderr, err)
+		return 1
+	}
 	fmt.Fprintf(e.stdout, "configuration OK (%d routes, database %s)\n", len(cfg.Routes), cfg.DatabaseKind())
 	return 0
 }

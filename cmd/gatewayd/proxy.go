@@ -65,7 +65,7 @@ func buildRouter(cfg *config.Config) (*proxy.Router, error) {
 // identityHeaders resolves proxy.identity_preset and identity_headers.
 func identityHeaders(p config.Proxy) proxy.IdentityHeaders {
 	id, email, roles := p.IdentityHeaderNames()
-	return proxy.IdentityHeaders{UserID: id, Email: email, Roles: roles}
+	return proxy.IdentityHeaders{UserID: id, Email: email, Roles: roles, Assertion: p.Assertion.Header}
 }
 
 // proxySetup is everything the proxy needs, built once at start-up.

@@ -25,6 +25,7 @@ commands:
   config check               validate the configuration and print every problem
   routes check METHOD URL    show which route a request would take
   users <subcommand>         create, list, disable, enable, set-roles, revoke-sessions
+  keys rotate|list           rotate or list the identity-assertion signing keys
   demo                       run the gateway plus the demo upstream ('make demo')
   demo-upstream [--listen]   run only the demo backend
   version                    print the version
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return routesCheck(*configPath, rest, e)
 	case "users":
 		return users(ctx, *configPath, rest, e)
+	case "keys":
+		return keys(ctx, *configPath, rest, e)
 	case "demo":
 		return demo(ctx, *configPath, rest, e)
 	case "demo-upstream":

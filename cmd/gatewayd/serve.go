@@ -69,6 +69,19 @@ func serveConfig(ctx context.Context, cfg *config.Config, log *slog.Logger, star
 	if err := watchComponents(m, c, limiter); err != nil {
 		return err
 	}
+	// Identity assertions (assertion.go): the key is configured, or read
+	// from (and on first start created in) the database.
+	signer, err := newAssertions(ctx, cfg, st)
+	if err != nil {
+		return err
+	}
+	if signer != nil {
+		source := "database"
+		if cfg.Proxy.Assertion.PrivateKey != "" {
+			source = "configured"
+		}
+		log.Info("identity assertions on", "header", cfg.Proxy.Assertion.Header, "kid", signer.Keys().SigningKID(), "key", source)
+	}
 
 	trusted, err := trustedPrefixes(cfg.Server.TrustedProxies)
 	if err != nil {
@@ -91,6 +104,7 @@ func serveConfig(ctx context.Context, cfg *config.Config, log *slog.Logger, star
 		DocsEnabled:   cfg.Docs.Enabled,
 		Limiter:       countedLimiter{limiter, m},
 		Proxy:         px.options,
+		Assertion:     assertionOptions(cfg, signer),
 		ReadyChecks:   readyChecks(cfg, st, limiter),
 		Metrics:       m,
 	})
@@ -121,6 +135,7 @@ func serveConfig(ctx context.Context, cfg *config.Config, log *slog.Logger, star
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.Serve(ln) }()
 	go purgeLoop(ctx, c, cfg.Auth.PurgeInterval, log)
+	go reloadAssertionKeys(ctx, cfg, st, signer, log)
 	log.Info("gatewayd listening", "addr", ln.Addr().String(), "version", version,
 		"database", cfg.DatabaseKind(), "routes", len(cfg.Routes))
 	if started != nil {

@@ -13,7 +13,15 @@ type IdentityHeaders struct {
 	UserID string // carries the user's stable ID
 	Email  string // carries the normalized email
 	Roles  string // carries the roles, comma-separated
+	// Assertion carries the signed identity assertion (issue 13); empty
+	// means DefaultAssertionHeader. Strip removes it like the others.
+	Assertion string
 }
+
+// DefaultAssertionHeader carries the gateway's signed identity assertion.
+// It is reserved whatever proxy.assertion.header says: an upstream that
+// verifies it must never receive a copy a client supplied.
+const DefaultAssertionHeader = "X-Gateway-Assertion"
 
 // DefaultIdentityHeaders returns X-User-Id, X-User-Email and X-User-Roles.
 func DefaultIdentityHeaders() IdentityHeaders {
@@ -45,6 +53,7 @@ func reservedIdentityHeaders() []string {
 		"X-Auth-Request-User", "X-Auth-Request-Email", "X-Auth-Request-Groups",
 		"X-Auth-Request-Preferred-Username", "X-Auth-Request-Access-Token",
 		"X-Remote-User",
+		DefaultAssertionHeader,
 	}
 }
 
@@ -67,14 +76,17 @@ func NewHeaderPolicy(names IdentityHeaders) *HeaderPolicy {
 	names.UserID = cmp.Or(names.UserID, def.UserID)
 	names.Email = cmp.Or(names.Email, def.Email)
 	names.Roles = cmp.Or(names.Roles, def.Roles)
+	names.Assertion = cmp.Or(names.Assertion, DefaultAssertionHeader)
 	p := &HeaderPolicy{
 		names: IdentityHeaders{
 			UserID: http.CanonicalHeaderKey(names.UserID),
 			Email:  http.CanonicalHeaderKey(names.Email),
 			Roles:  http.CanonicalHeaderKey(names.Roles),
+			// Assertion is written by the gateway's outbound hook, not Inject.
+			Assertion: http.CanonicalHeaderKey(names.Assertion),
 		},
 		namespace: newNameSet(identityPrefix,
-			append(reservedIdentityHeaders(), names.UserID, names.Email, names.Roles)),
+			append(reservedIdentityHeaders(), names.UserID, names.Email, names.Roles, names.Assertion)),
 	}
 	return p
 }

@@ -43,6 +43,7 @@ func TestSpoofedIdentityHeadersNeverReachUpstream(t *testing.T) {
 		{"oauth2-proxy", proxy.OAuth2ProxyIdentityHeaders()},
 		{"authelia", proxy.AutheliaIdentityHeaders()},
 		{"custom", proxy.IdentityHeaders{UserID: "X-Principal", Email: "X-Principal-Mail", Roles: "X-Principal-Groups"}},
+		{"custom assertion header", proxy.IdentityHeaders{UserID: "X-User-Id", Email: "X-User-Email", Roles: "X-User-Roles", Assertion: "X-Upstream-Jwt"}},
 	}
 	// Every preset's names, the auth-request names, and arbitrary X-User-*
 	// names are in the namespace whatever preset is configured.
@@ -51,6 +52,9 @@ func TestSpoofedIdentityHeadersNeverReachUpstream(t *testing.T) {
 		"X-Forwarded-User", "X-Forwarded-Email", "X-Forwarded-Groups",
 		"Remote-User", "Remote-Email", "Remote-Groups",
 		"X-Auth-Request-User", "X-Auth-Request-Email", "X-Auth-Request-Groups",
+		// The signed identity assertion's default name (issue 13) is
+		// reserved whatever name is configured.
+		"X-Gateway-Assertion",
 	}
 	for _, preset := range presets {
 		t.Run(preset.name, func(t *testing.T) {
@@ -58,6 +62,9 @@ func TestSpoofedIdentityHeadersNeverReachUpstream(t *testing.T) {
 			fwd := proxy.NewForwarder(&proxy.Route{Name: "r", PathPrefix: "/", Upstreams: []*url.URL{up.url(t)}},
 				newTransport(t, proxy.TransportOptions{}), proxy.ForwarderOptions{Identity: preset.names})
 			names := append(spoofable, preset.names.UserID, preset.names.Email, preset.names.Roles)
+			if preset.names.Assertion != "" {
+				names = append(names, preset.names.Assertion)
+			}
 			req := newRequest(t, "GET", "/whoami")
 			for _, n := range names {
 				for _, s := range spoofSpellings(n) {
@@ -169,13 +176,15 @@ func TestPresetNames(t *testing.T) {
 		want proxy.IdentityHeaders
 	}{
 		{"default", proxy.NewHeaderPolicy(proxy.DefaultIdentityHeaders()).Names(),
-			proxy.IdentityHeaders{UserID: "X-User-Id", Email: "X-User-Email", Roles: "X-User-Roles"}},
+			proxy.IdentityHeaders{UserID: "X-User-Id", Email: "X-User-Email", Roles: "X-User-Roles", Assertion: "X-Gateway-Assertion"}},
 		{"oauth2-proxy", proxy.NewHeaderPolicy(proxy.OAuth2ProxyIdentityHeaders()).Names(),
-			proxy.IdentityHeaders{UserID: "X-Forwarded-User", Email: "X-Forwarded-Email", Roles: "X-Forwarded-Groups"}},
+			proxy.IdentityHeaders{UserID: "X-Forwarded-User", Email: "X-Forwarded-Email", Roles: "X-Forwarded-Groups", Assertion: "X-Gateway-Assertion"}},
 		{"authelia", proxy.NewHeaderPolicy(proxy.AutheliaIdentityHeaders()).Names(),
-			proxy.IdentityHeaders{UserID: "Remote-User", Email: "Remote-Email", Roles: "Remote-Groups"}},
+			proxy.IdentityHeaders{UserID: "Remote-User", Email: "Remote-Email", Roles: "Remote-Groups", Assertion: "X-Gateway-Assertion"}},
 		{"custom names are canonicalized", proxy.NewHeaderPolicy(proxy.IdentityHeaders{UserID: "x-sub"}).Names(),
-			proxy.IdentityHeaders{UserID: "X-Sub", Email: "X-User-Email", Roles: "X-User-Roles"}},
+			proxy.IdentityHeaders{UserID: "X-Sub", Email: "X-User-Email", Roles: "X-User-Roles", Assertion: "X-Gateway-Assertion"}},
+		{"custom assertion header is canonicalized", proxy.NewHeaderPolicy(proxy.IdentityHeaders{Assertion: "x-upstream-jwt"}).Names(),
+			proxy.IdentityHeaders{UserID: "X-User-Id", Email: "X-User-Email", Roles: "X-User-Roles", Assertion: "X-Upstream-Jwt"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -37,6 +37,7 @@ func (f *Forwarder) rewrite(pr *httputil.ProxyRequest) {
 		}
 	}
 	f.setForwarded(in, out)
+	pr.Out = runOutboundHook(in, out) // last: sees the request as sent (outbound.go)
 }
 
 // sameNormalized reports whether k, lower-cased with '_' as '-', equals
