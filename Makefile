@@ -34,7 +34,9 @@ fuzz:
 
 ## demo: the gateway on the embedded default (SQLite, in-memory limits) with
 ## the demo upstream behind /api/; a throwaway JWT secret and database per run
-demo: build
+demo:
+	@echo "demo: building $(BIN); the first build compiles every dependency and takes 1-3 minutes, later ones seconds"
+	@$(MAKE) --no-print-directory build
 	./$(BIN) --config gateway.example.yaml demo
 
 ## lint: gofmt, go vet and staticcheck must all be clean
