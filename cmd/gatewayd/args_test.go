@@ -61,6 +61,7 @@ func TestUnknownArgumentsAreRejected(t *testing.T) {
 		{"demo", "--listen", "127.0.0.1:1"},
 		{"demo-upstream", "stray"},
 		{"healthcheck", "--bogus"},
+		{"backup", "--output", "x", "stray"},
 	} {
 		code, _, errOut := c.run("", args...)
 		if code != exitUsage {
@@ -173,5 +174,30 @@ func TestServeReportsBusyPortBeforeOpeningDatabase(t *testing.T) {
 	code, _, errOut := c.run("", "serve")
 	if code != exitFailure || !strings.Contains(errOut, "listen on "+busy) || strings.Contains(errOut, "open database") {
 		t.Fatalf("serve on a busy port = %d, want 1 with the bind error; stderr:\n%s", code, errOut)
+	}
+}
+
+// TestBackupCommandCopiesSQLiteOnline: `gatewayd backup` writes a copy the
+// users CLI can read, and points Postgres users at deploy/backup.sh.
+func TestBackupCommandCopiesSQLiteOnline(t *testing.T) {
+	dir := t.TempDir()
+	c := newCLI(t, "sqlite:"+filepath.Join(dir, "gw.db"))
+	if code, _, errOut := c.run("s3cret-password\n", "users", "create", "--email", "ops@example.com"); code != exitOK {
+		t.Fatalf("users create = %d: %s", code, errOut)
+	}
+	copyPath := filepath.Join(dir, "copy.db")
+	if code, out, errOut := c.run("", "backup", "--output", copyPath); code != exitOK || !strings.Contains(out, "backed up") {
+		t.Fatalf("backup = %d: %s %s", code, out, errOut)
+	}
+	c.env["DATABASE_URL"] = "sqlite:" + copyPath
+	if code, out, _ := c.run("", "users", "list"); code != exitOK || !strings.Contains(out, "ops@example.com") {
+		t.Fatalf("users list on the copy = %d: %s", code, out)
+	}
+	if code, _, errOut := c.run("", "backup", "--output", copyPath); code != exitFailure || !strings.Contains(errOut, "already exists") {
+		t.Fatalf("backup over an existing file = %d: %s", code, errOut)
+	}
+	c.env["DATABASE_URL"] = "postgres://nobody@127.0.0.1:1/none"
+	if code, _, errOut := c.run("", "backup", "--output", filepath.Join(dir, "pg.db")); code != exitUsage || !strings.Contains(errOut, "deploy/backup.sh") {
+		t.Fatalf("backup on Postgres = %d: %s", code, errOut)
 	}
 }

@@ -27,6 +27,7 @@ commands:
   routes check METHOD URL    show which route a request would take
   users <subcommand>         create, list, disable, enable, set-roles, revoke-sessions
   healthcheck [--url URL]    GET /healthz on the configured listener; exit 0 or 1
+  backup --output FILE       online copy of the SQLite database (Postgres: deploy/backup.sh)
   demo [--upstream-listen ADDR]  run the gateway plus the demo upstream ('make demo')
   demo-upstream [--listen ADDR]  run only the demo backend
   version                    print the version
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return users(ctx, configPath, rest, e)
 	case "healthcheck":
 		return healthcheck(ctx, configPath, rest, e)
+	case "backup":
+		return backup(ctx, configPath, rest, e)
 	case "demo":
 		return demo(ctx, configPath, rest, e)
 	case "demo-upstream":
