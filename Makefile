@@ -34,11 +34,15 @@ fuzz:
 
 ## demo: the gateway on the embedded default (SQLite, in-memory limits) with
 ## the demo upstream behind /api/; a throwaway JWT secret and database per run
-demo: build
+demo:
+	@echo "demo: building $(BIN); the first build compiles every dependency and takes 1-3 minutes, later ones seconds"
+	@$(MAKE) --no-print-directory build
 	./$(BIN) --config gateway.example.yaml demo
 
-## lint: gofmt, go vet and staticcheck must all be clean
+## lint: go.mod tidy and verified, gofmt, go vet and staticcheck all clean
 lint:
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run 'go mod tidy'"; exit 1; }
+	$(GO) mod verify
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...

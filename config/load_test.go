@@ -49,8 +49,8 @@ func TestDefaultsLoadWithOnlyJWTSecret(t *testing.T) {
 
 func TestExampleYAMLLoadsClean(t *testing.T) {
 	cfg := mustLoad(t, "../gateway.example.yaml", envOf(nil))
-	if !cfg.Docs.Enabled {
-		t.Error("example sets docs.enabled: true for local use")
+	if cfg.Docs.Enabled {
+		t.Error("example turns docs on; it must stay production-safe (the demo turns them on itself)")
 	}
 	if len(cfg.Routes) != 1 {
 		t.Fatalf("example has %d active routes, want 1", len(cfg.Routes))
@@ -60,10 +60,9 @@ func TestExampleYAMLLoadsClean(t *testing.T) {
 		!slices.Equal(r.Upstream, []string{"http://127.0.0.1:9000"}) || r.Timeout != 30*time.Second {
 		t.Errorf("example route = %+v", r)
 	}
-	// Apart from docs.enabled and the route, the example shows the defaults.
+	// Apart from the route, the example shows exactly the defaults.
 	want := config.Defaults()
 	want.JWT.Secret = testSecret
-	want.Docs.Enabled = true
 	cfg.Routes = nil
 	if got, w := jsonOf(t, cfg), jsonOf(t, want); got != w {
 		t.Errorf("example values differ from Defaults():\n got %s\nwant %s", got, w)

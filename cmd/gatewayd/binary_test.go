@@ -18,10 +18,21 @@ import (
 
 var (
 	buildOnce sync.Once
+	buildDir  string
 	buildPath string
 	buildErr  error
 	buildOut  []byte
 )
+
+// TestMain removes the binary gatewaydBinary built (about 36 MB), which a
+// per-test t.TempDir cannot hold because every end-to-end test shares it.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		_ = os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
 
 // gatewaydBinary builds ./cmd/gatewayd once per test run, so end-to-end tests
 // exercise the real binary exactly as operators run it.
@@ -33,6 +44,7 @@ func gatewaydBinary(t *testing.T) string {
 			buildErr = err
 			return
 		}
+		buildDir = dir
 		buildPath = filepath.Join(dir, "gatewayd")
 		cmd := exec.Command("go", "build", "-o", buildPath, ".")
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")

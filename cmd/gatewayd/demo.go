@@ -17,10 +17,9 @@ import (
 // environment provides them, then the curl lines to try. Ctrl-C stops both.
 func demo(ctx context.Context, configPath string, args []string, e env) int {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
 	upstream := fs.String("upstream-listen", "127.0.0.1:9000", "address of the demo upstream (must match the route in the config)")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if code, ok := parseFlags(e, fs, args); !ok {
+		return code
 	}
 	overrides := map[string]string{}
 	if e.getenv("JWT_SECRET") == "" && e.getenv("JWT_SECRET_FILE") == "" {
@@ -36,6 +35,11 @@ func demo(ctx context.Context, configPath string, args []string, e env) int {
 		defer os.RemoveAll(dir)
 		overrides["DATABASE_URL"] = "sqlite:" + filepath.Join(dir, "demo.db")
 	}
+	// gateway.example.yaml keeps docs off, as production should; the demo
+	// is where a newcomer wants Swagger UI.
+	if e.getenv("DOCS_ENABLED") == "" {
+		overrides["DOCS_ENABLED"] = "true"
+	}
 	de := e
 	de.getenv = func(k string) string {
 		if v, ok := overrides[k]; ok {
@@ -49,6 +53,13 @@ func demo(ctx context.Context, configPath string, args []string, e env) int {
 	}
 	log := newLogger(cfg.Log, e.stderr)
 
+	// Bind the upstream before the gateway starts: a taken port must be
+	// reported as the bind error it is, not as a cancelled start-up.
+	upLn, err := listenDemoUpstream(*upstream)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "demo:", err)
+		return exitFailure
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -56,12 +67,12 @@ func demo(ctx context.Context, configPath string, args []string, e env) int {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		upErr <- runDemoUpstream(ctx, *upstream, func(addr string) {
+		upErr <- serveDemoUpstream(ctx, upLn, func(addr string) {
 			fmt.Fprintf(e.stdout, "demo: upstream listening on http://%s\n", addr)
 		})
 		cancel() // an upstream that cannot listen ends the demo
 	}()
-	err := serveConfig(ctx, cfg, log, func(addr string) {
+	err = serveConfig(ctx, cfg, log, func(addr string) {
 		fmt.Fprint(e.stdout, demoInstructions(addr))
 	})
 	cancel()
@@ -106,6 +117,7 @@ gatewayd demo is running on %[1]s — try, in another terminal:
   # without a token the gateway answers 401 and the upstream never sees the request
   curl -si %[1]s/api/whoami
 
+The API is described at %[1]s/docs (Swagger UI) and %[1]s/openapi.json.
 Press Ctrl-C to stop.
 `, base)
 }

@@ -26,8 +26,13 @@ func TestDemoEndToEnd(t *testing.T) {
 	}, "--config", cfg, "demo", "--upstream-listen", upstream)
 	base := "http://" + listen
 	waitHTTP(t, base+"/healthz", 30*time.Second)
-	if !strings.Contains(p.output(), "/api/whoami") {
-		t.Errorf("demo did not print the curl lines; output:\n%s", p.output())
+	// The output reaches the test through a pipe and a reader goroutine,
+	// so it may trail /healthz answering: poll for it with a deadline.
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(p.output(), "/api/whoami"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("demo did not print the curl lines; output:\n%s", p.output())
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 
 	creds := `{"email":"Demo@Example.com","password":"correct horse battery"}`

@@ -23,10 +23,9 @@ import (
 // events. It is for `make demo` and for trying the gateway by hand.
 func demoUpstream(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("demo-upstream", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:9000", "address to listen on")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := parseFlags(env{stdout: stdout, stderr: stderr}, fs, args); !ok {
+		return code
 	}
 	if err := runDemoUpstream(ctx, *listen, func(addr string) {
 		fmt.Fprintf(stdout, "demo upstream listening on http://%s\n", addr)
@@ -39,15 +38,30 @@ func demoUpstream(ctx context.Context, args []string, stdout, stderr io.Writer) 
 
 // runDemoUpstream serves the demo backend on listen until ctx ends.
 func runDemoUpstream(ctx context.Context, listen string, started func(addr string)) error {
+	ln, err := listenDemoUpstream(listen)
+	if err != nil {
+		return err
+	}
+	return serveDemoUpstream(ctx, ln, started)
+}
+
+// listenDemoUpstream binds the demo backend's address. The demo binds it
+// before the gateway starts, so a taken port is reported as such.
+func listenDemoUpstream(listen string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return nil, fmt.Errorf("demo upstream: listen on %s: %w (change it with --upstream-listen and the route's upstream)", listen, err)
+	}
+	return ln, nil
+}
+
+// serveDemoUpstream serves the demo backend on ln until ctx ends.
+func serveDemoUpstream(ctx context.Context, ln net.Listener, started func(addr string)) error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", demoWebSocket)
 	mux.HandleFunc("/events", demoEvents)
 	mux.HandleFunc("/", demoEcho)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	ln, err := net.Listen("tcp", listen)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", listen, err)
-	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	started(ln.Addr().String())

@@ -13,9 +13,16 @@ import (
 // database, so operators can set migrate_on_startup=false and migrate in a
 // deploy step instead.
 func migrate(ctx context.Context, configPath string, args []string, e env) int {
+	if len(args) == 1 && isHelp(args[0]) {
+		fmt.Fprintln(e.stdout, "usage: gatewayd migrate up|down|status")
+		return exitOK
+	}
 	if len(args) != 1 || (args[0] != "up" && args[0] != "down" && args[0] != "status") {
 		fmt.Fprintln(e.stderr, "usage: gatewayd migrate up|down|status")
-		return 2
+		if len(args) > 1 {
+			fmt.Fprintf(e.stderr, "gatewayd migrate: unexpected argument %q\n", args[1])
+		}
+		return exitUsage
 	}
 	cfg, ok := loadConfig(configPath, e)
 	if !ok {

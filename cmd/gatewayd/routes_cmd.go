@@ -41,6 +41,10 @@ would not forward the request (no route, or a path it answers itself).`
 // routesCheck prints which route a request would take, using the same
 // canonicalization and matching as the running gateway.
 func routesCheck(configPath string, args []string, e env) int {
+	if len(args) == 1 && isHelp(args[0]) {
+		fmt.Fprintln(e.stdout, routesUsage)
+		return exitOK
+	}
 	if len(args) != 3 || args[0] != "check" {
 		fmt.Fprintln(e.stderr, routesUsage)
 		return exitUsage

@@ -40,6 +40,28 @@ func serveConfig(ctx context.Context, cfg *config.Config, log *slog.Logger, star
 		return err
 	}
 	defer px.transport.CloseIdleConnections()
+	m := metrics.New(metrics.Options{Version: version, Logger: log})
+	// Both listeners bind before the database opens: a taken port is the
+	// most common first-start failure, and it must be reported as itself,
+	// not as a database error (issue 12: a busy demo port used to surface
+	// as "open database: context canceled"). The admin listener binds
+	// first so a taken admin port fails before the public one exists.
+	admin, err := startAdmin(cfg.Admin, m.Handler(), log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Server.Listen)
+	if err != nil {
+		_ = admin.shutdown(context.Background())
+		return fmt.Errorf("listen on %s: %w", cfg.Server.Listen, err)
+	}
+	serving := false
+	defer func() {
+		if !serving {
+			_ = ln.Close()
+			_ = admin.shutdown(context.Background())
+		}
+	}()
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
@@ -61,7 +83,6 @@ func serveConfig(ctx context.Context, cfg *config.Config, log *slog.Logger, star
 	}()
 	// Metrics (ops.go): auth events, counted rate-limit decisions, and
 	// gauges read from the hasher, the limiter and the pool at scrape time.
-	m := metrics.New(metrics.Options{Version: version, Logger: log})
 	c, err := newCore(cfg, st, countedThrottle{limiter.AccountThrottle(), m}, m.AuthEvent)
 	if err != nil {
 		return err
@@ -121,26 +142,18 @@ func serveConfig(ctx context.Context, cfg *config.Config, log *slog.Logger, star
 		MaxHeaderBytes:    cfg.Server.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	// The admin listener (admin.go) starts first so a taken port fails
-	// start-up before the public listener takes traffic.
-	admin, err := startAdmin(cfg.Admin, m.Handler(), log)
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", cfg.Server.Listen)
-	if err != nil {
-		_ = admin.shutdown(context.Background())
-		return fmt.Errorf("listen on %s: %w", cfg.Server.Listen, err)
+	serving = true
+	log.Info("gatewayd listening", "addr", ln.Addr().String(), "version", version,
+		"database", cfg.DatabaseKind(), "routes", len(cfg.Routes))
+	// started runs before the first request is served, so whatever it
+	// prints (the demo's instructions) is out before /healthz answers.
+	if started != nil {
+		started(ln.Addr().String())
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.Serve(ln) }()
 	go purgeLoop(ctx, c, cfg.Auth.PurgeInterval, log)
 	go reloadAssertionKeys(ctx, cfg, st, signer, log)
-	log.Info("gatewayd listening", "addr", ln.Addr().String(), "version", version,
-		"database", cfg.DatabaseKind(), "routes", len(cfg.Routes))
-	if started != nil {
-		started(ln.Addr().String())
-	}
 
 	select {
 	case err := <-serveErr:

@@ -43,13 +43,16 @@ func users(ctx context.Context, configPath string, args []string, e env) int {
 		fmt.Fprintln(e.stderr, usersUsage)
 		return exitUsage
 	}
+	if isHelp(args[0]) {
+		fmt.Fprintln(e.stdout, usersUsage)
+		return exitOK
+	}
 	sub := args[0]
 	fs := flag.NewFlagSet("users "+sub, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
 	email := fs.String("email", "", "account email")
 	roles := fs.String("roles", "", "comma-separated roles")
-	if err := fs.Parse(args[1:]); err != nil {
-		return exitUsage
+	if code, ok := parseFlags(e, fs, args[1:]); !ok {
+		return code
 	}
 	needsEmail := sub != "list"
 	if needsEmail && *email == "" {

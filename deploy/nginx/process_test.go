@@ -121,9 +121,14 @@ func loopback(port int) string { return net.JoinHostPort("127.0.0.1", strconv.It
 // processes allow.
 func waitHTTP(t *testing.T, p *process, url string, want int) {
 	t.Helper()
+	waitHTTPWith(t, p, &http.Client{Timeout: time.Second}, url, want)
+}
+
+// waitHTTPWith is waitHTTP with the caller's client (TLS settings).
+func waitHTTPWith(t *testing.T, p *process, client *http.Client, url string, want int) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), startupWait)
 	defer cancel()
-	client := &http.Client{Timeout: time.Second}
 	last := "no answer"
 	for {
 		if p.exited() {

@@ -25,7 +25,7 @@ type stack struct {
 const (
 	exampleGatewayd = "server 127.0.0.1:8080;"
 	exampleBackend  = "server 127.0.0.1:9000;"
-	exampleListen   = "listen 80;"
+	exampleListen   = "listen 80 default_server;"
 )
 
 // Credentials of the role-holding user the stack provisions with the users
@@ -134,7 +134,7 @@ func writeNginxConfig(t *testing.T, dir, listen, gateway, upstream string) strin
 	for _, r := range []struct{ old, new string }{
 		{exampleGatewayd, "server " + gateway + ";"},
 		{exampleBackend, "server " + upstream + ";"},
-		{exampleListen, "listen " + listen + ";"},
+		{exampleListen, "listen " + listen + " default_server;"},
 	} {
 		if n := strings.Count(server, r.old); n != 1 {
 			t.Fatalf("gateway-auth-request.conf: want %q exactly once, found %d times; keep the example and this test in sync", r.old, n)

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/user"
@@ -30,6 +31,11 @@ var ErrBinariesMissing = errors.New("PostgreSQL server binaries (initdb, pg_ctl)
 type Server struct {
 	// URL connects as the superuser "postgres" to the "postgres" database.
 	URL string
+	// TLSURL is URL with sslmode=verify-full and sslrootcert=CAFile, set
+	// only by StartTLS.
+	TLSURL string
+	// CAFile is the PEM CA that signed the server certificate (StartTLS).
+	CAFile string
 
 	dir   string
 	pgCtl string
@@ -40,6 +46,11 @@ type Server struct {
 // As root it runs the server as the "postgres" user, because initdb refuses
 // to run as root.
 func Start(ctx context.Context) (*Server, error) {
+	return start(ctx, nil)
+}
+
+// start is Start, with TLS on when ca is non-nil.
+func start(ctx context.Context, ca *CA) (*Server, error) {
 	bin, err := BinDir()
 	if err != nil {
 		return nil, err
@@ -68,12 +79,23 @@ func Start(ctx context.Context) (*Server, error) {
 	}
 	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off "+
 		"-c synchronous_commit=off -c full_page_writes=off -c max_connections=300", port, dir)
+	if ca != nil {
+		tlsOpts, err := s.writeServerTLS(ca)
+		if err != nil {
+			_ = os.RemoveAll(dir)
+			return nil, err
+		}
+		opts += tlsOpts
+	}
 	if err := s.run(ctx, s.pgCtl, "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "-t", "60", "start"); err != nil {
 		log, _ := os.ReadFile(filepath.Join(dir, "log"))
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("%w\n%s", err, log)
 	}
 	s.URL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
+	if ca != nil {
+		s.TLSURL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=verify-full&sslrootcert=%s", port, url.QueryEscape(s.CAFile))
+	}
 	return s, nil
 }
 
