@@ -1,13 +1,15 @@
 package config
 
-import "time"
+import (
+	"time"
 
-// Default values that are also used for fields inside route entries, which
-// viper's defaults cannot reach.
-const (
-	defaultRouteAuth    = AuthRequired
-	defaultRouteTimeout = 30 * time.Second
+	"github.com/authgate/gatewayd/ratelimit"
 )
+
+// defaultRouteAuth fills a route entry's auth, which viper's defaults
+// cannot reach. A route's timeout has no config default: 0 means the
+// transport's response_header_timeout (proxy.Route.Timeout owns that).
+const defaultRouteAuth = AuthRequired
 
 // Defaults returns the built-in configuration: a single node on SQLite with
 // in-memory rate limits, listening on :8080. Every key Load accepts has a
@@ -65,7 +67,7 @@ func Defaults() Config {
 			Store:        "",
 			RedisURL:     "",
 			Prefix:       "gatewayd",
-			OnStoreError: OnStoreErrorFallback,
+			OnStoreError: ratelimit.OnErrorFallback,
 			StoreTimeout: 50 * time.Millisecond,
 			Login:        "10-M",
 			Register:     "5-H",

@@ -35,14 +35,18 @@ func exactEnvs() []exactEnv {
 	}
 }
 
-// applyEnv overlays the environment onto v. It reads variables only
+// applyEnv overlays the environment onto v and returns, per key, the
+// variable its value came from, so a problem can name what the operator
+// actually set (issue 10: "GATEWAY_JWT_ACCESS_TTL", not only the key). It reads variables only
 // through getenv (never os.Getenv) so tests and embedders control the
 // environment completely. An empty variable counts as unset, as with
 // viper's AutomaticEnv: getenv cannot tell the two apart.
-func applyEnv(v *viper.Viper, keys []leafKey, getenv func(string) string, ps *Problems) {
+func applyEnv(v *viper.Viper, keys []leafKey, getenv func(string) string, ps *Problems) map[string]string {
+	from := map[string]string{}
 	for _, k := range keys {
 		if val := getenv(envName(k.name)); val != "" {
 			v.Set(k.name, val)
+			from[k.name] = envName(k.name)
 		}
 	}
 	for _, e := range exactEnvs() {
@@ -66,8 +70,25 @@ func applyEnv(v *viper.Viper, keys []leafKey, getenv func(string) string, ps *Pr
 			} else {
 				v.Set(e.key, content)
 			}
+			from[e.key] = e.name + "_FILE"
 		case val != "":
 			v.Set(e.key, val)
+			from[e.key] = e.name
+		}
+	}
+	return from
+}
+
+// nameSources rewrites "key: ..." problems about keys set from the
+// environment to "key (VARIABLE): ...".
+func nameSources(ps Problems, from map[string]string) {
+	for i, p := range ps {
+		name, ok := from[baseKey(p.Key)]
+		if !ok {
+			continue
+		}
+		if rest, found := strings.CutPrefix(p.Message, p.Key+": "); found {
+			ps[i].Message = p.Key + " (" + name + "): " + rest
 		}
 	}
 }

@@ -40,7 +40,7 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 			return nil, ps
 		}
 	}
-	applyEnv(v, keys, getenv, &ps)
+	from := applyEnv(v, keys, getenv, &ps)
 
 	var cfg Config
 	var decodeProblems Problems
@@ -66,6 +66,7 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 		}
 	}
 	if len(ps) > 0 {
+		nameSources(ps, from)
 		return nil, ps
 	}
 	return &cfg, nil

@@ -121,12 +121,9 @@ func validateRoutes(routes []Route, ps *Problems) {
 			ps.addLine(key+".roles", fmt.Sprintf("%s: roles need auth: %s (anonymous requests have no roles to check)", label, AuthRequired))
 		}
 		validateRoles(key+".roles", r.Roles, ps)
-		if r.Timeout <= 0 {
-			ps.addLine(key+".timeout", label+": timeout must be greater than 0")
-		}
-		if r.RateLimit != "" {
-			validateRate(ps, key+".rate_limit", r.RateLimit)
-		}
+		// timeout and rate_limit are checked by their owners: the proxy
+		// router (a negative timeout; 0 means proxy.response_header_timeout)
+		// and ratelimit.Options (validateOwners).
 		validateRouteAssertion(key, label, r, ps)
 	}
 }

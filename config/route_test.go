@@ -62,7 +62,6 @@ func TestRouteValidation(t *testing.T) {
 		{"roles with required", func(r *config.Route) { r.Roles = []string{"admin"} }, ""},
 		{"roles with public", func(r *config.Route) { r.Roles, r.Auth = []string{"admin"}, config.AuthPublic }, "routes[0].roles"},
 		{"role with comma", func(r *config.Route) { r.Roles = []string{"a,b"} }, "routes[0].roles[0]"},
-		{"zero timeout", func(r *config.Route) { r.Timeout = 0 }, "routes[0].timeout"},
 		{"rate limit ok", func(r *config.Route) { r.RateLimit = "100-M" }, ""},
 		{"rate limit bad", func(r *config.Route) { r.RateLimit = "100 per minute" }, "routes[0].rate_limit"},
 	}
@@ -122,8 +121,8 @@ routes:
 		auth     string
 		timeout  time.Duration
 	}{
-		{"string", cfg.Routes[0], []string{"http://127.0.0.1:9000"}, config.AuthRequired, 30 * time.Second},
-		{"list", cfg.Routes[1], []string{"http://10.0.0.1:80", "http://10.0.0.2:80"}, config.AuthRequired, 30 * time.Second},
+		{"string", cfg.Routes[0], []string{"http://127.0.0.1:9000"}, config.AuthRequired, 0},
+		{"list", cfg.Routes[1], []string{"http://10.0.0.1:80", "http://10.0.0.2:80"}, config.AuthRequired, 0},
 		{"explicit values", cfg.Routes[2], []string{"https://a.internal"}, config.AuthPublic, 2 * time.Second},
 	}
 	for _, tt := range tests {
@@ -139,10 +138,15 @@ routes:
 	}
 }
 
-func TestRouteExplicitZeroTimeoutRejected(t *testing.T) {
+// TestRouteTimeoutZeroIsTheProxysRule: config has no rule for a route's
+// timeout (issue 10). 0 decodes as 0 and gateway/proxy decides what it
+// means (the transport's response_header_timeout); cmd's
+// TestRouteTimeoutOneRule checks `config check` and serve agree.
+func TestRouteTimeoutZeroIsTheProxysRule(t *testing.T) {
 	yaml := "routes:\n  - name: a\n    match: {path_prefix: /a/}\n    upstream: http://127.0.0.1:1\n    timeout: 0s\n"
-	if ps := loadProblems(t, writeFile(t, "gw.yaml", yaml), envOf(nil)); !ps.Has("routes[0].timeout") {
-		t.Errorf("want routes[0].timeout problem, got:\n%v", ps)
+	cfg := mustLoad(t, writeFile(t, "gw.yaml", yaml), envOf(nil))
+	if cfg.Routes[0].Timeout != 0 {
+		t.Errorf("timeout = %v, want 0", cfg.Routes[0].Timeout)
 	}
 }
 

@@ -6,17 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
-
-// minSecretLength is the shortest accepted HMAC key. 32 characters is the
-// security guide's floor: shorter keys are within reach of offline
-// brute force once a single token leaks.
-const minSecretLength = 32
-
-// maxLeeway caps clock-skew tolerance so it cannot quietly extend the life
-// of expired tokens.
-const maxLeeway = 5 * time.Minute
 
 // Validate reports every problem with c at once, as Problems (nil when c is
 // usable). Load calls it; call it again after changing c in code.
@@ -24,11 +14,9 @@ func (c *Config) Validate() error {
 	var ps Problems
 	c.Server.validate(&ps)
 	c.validateLog(&ps)
-	c.validateJWT(&ps)
+	c.validateOwners(&ps)
 	c.validateAuth(&ps)
-	c.validatePassword(&ps)
 	c.validateDatabase(&ps)
-	c.RateLimit.validate(&ps)
 	c.CORS.validate(&ps)
 	if c.Admin.Listen != "" {
 		validateListen(&ps, "admin.listen", c.Admin.Listen)
@@ -47,28 +35,6 @@ func (c *Config) validateLog(ps *Problems) {
 	}
 }
 
-func (c *Config) validateJWT(ps *Problems) {
-	if utf8.RuneCountInString(c.JWT.Secret.Reveal()) < minSecretLength {
-		ps.addLine("jwt.secret", fmt.Sprintf("jwt.secret (JWT_SECRET) must be at least %d characters; generate one with: openssl rand -base64 48", minSecretLength))
-	}
-	for i, s := range c.JWT.PreviousSecrets {
-		if utf8.RuneCountInString(s.Reveal()) < minSecretLength {
-			ps.addf(fmt.Sprintf("jwt.previous_secrets[%d]", i), "must be at least %d characters", minSecretLength)
-		}
-	}
-	if c.JWT.Issuer == "" {
-		ps.addf("jwt.issuer", "must not be empty (tokens are pinned to it)")
-	}
-	if c.JWT.Audience == "" {
-		ps.addf("jwt.audience", "must not be empty (tokens are pinned to it)")
-	}
-	positiveDuration(ps, "jwt.access_ttl", c.JWT.AccessTTL)
-	if c.JWT.Leeway < 0 || c.JWT.Leeway > maxLeeway {
-		ps.addf("jwt.leeway", "must be between 0s and %s", maxLeeway)
-	}
-	nonNegative(ps, "jwt.cache_size", c.JWT.CacheSize)
-}
-
 func (c *Config) validateAuth(ps *Problems) {
 	validateRoles("auth.default_roles", c.Auth.DefaultRoles, ps)
 	// 8 is the security guide's minimum; 128 keeps the hasher's input
@@ -82,29 +48,6 @@ func (c *Config) validateAuth(ps *Problems) {
 	}
 	positiveDuration(ps, "auth.purge_interval", c.Auth.PurgeInterval)
 	positive(ps, "auth.body_limit", c.Auth.BodyLimit)
-}
-
-func (c *Config) validatePassword(ps *Problems) {
-	p := c.Password
-	// Bounds keep argon2 both meaningful (enough memory to resist GPUs) and
-	// safe (no multi-GiB allocation per login from a typo).
-	if p.MemoryKiB < 1024 || p.MemoryKiB < 8*p.Parallelism || p.MemoryKiB > 4<<20 {
-		ps.addf("password.memory_kib", "must be between 1024 and 4194304 and at least 8 × parallelism")
-	}
-	if p.Iterations < 1 || p.Iterations > 100 {
-		ps.addf("password.iterations", "must be between 1 and 100")
-	}
-	if p.Parallelism < 1 || p.Parallelism > 255 {
-		ps.addf("password.parallelism", "must be between 1 and 255")
-	}
-	if p.SaltLength < 16 || p.SaltLength > 1024 {
-		ps.addf("password.salt_length", "must be between 16 and 1024 bytes")
-	}
-	if p.KeyLength < 16 || p.KeyLength > 1024 {
-		ps.addf("password.key_length", "must be between 16 and 1024 bytes")
-	}
-	nonNegative(ps, "password.max_concurrent", p.MaxConcurrent)
-	positiveDuration(ps, "password.queue_wait", p.QueueWait)
 }
 
 // validateRoles checks role names. Roles travel to upstreams as one

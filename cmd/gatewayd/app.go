@@ -51,18 +51,9 @@ type core struct {
 // newCore builds the hasher, the token key ring and the Service over an
 // opened store. throttle and onEvent may be nil.
 func newCore(cfg *config.Config, st store, throttle authcore.LoginThrottle, onEvent func(authcore.Event)) (*core, error) {
-	hasher := authcore.NewHasher(authcore.HasherOptions{
-		Params: authcore.Argon2Params{
-			Memory:      uint32(cfg.Password.MemoryKiB),
-			Iterations:  uint32(cfg.Password.Iterations),
-			Parallelism: uint8(cfg.Password.Parallelism),
-			SaltLength:  uint32(cfg.Password.SaltLength),
-			KeyLength:   uint32(cfg.Password.KeyLength),
-		},
-		MaxConcurrent: cfg.Password.MaxConcurrent,
-		QueueWait:     cfg.Password.QueueWait,
-	})
-	tokens, err := authcore.NewAccessTokens(tokenOptions(cfg))
+	hopts, _ := cfg.HasherOptions() // conversion problems stop Load
+	hasher := authcore.NewHasher(hopts)
+	tokens, err := authcore.NewAccessTokens(cfg.TokenOptions())
 	if err != nil {
 		return nil, fmt.Errorf("access tokens: %w", err)
 	}
@@ -75,29 +66,6 @@ func newCore(cfg *config.Config, st store, throttle authcore.LoginThrottle, onEv
 		OnEvent:           onEvent,
 	})
 	return &core{store: st, hasher: hasher, tokens: tokens, service: service}, nil
-}
-
-// tokenOptions maps the jwt section onto authcore. Leeway is passed as is:
-// config owns its default, and authcore takes 0 to mean no leeway.
-func tokenOptions(cfg *config.Config) authcore.TokenOptions {
-	return authcore.TokenOptions{
-		Secret:          cfg.JWT.Secret.Reveal(),
-		PreviousSecrets: config.RevealAll(cfg.JWT.PreviousSecrets),
-		Issuer:          cfg.JWT.Issuer,
-		Audience:        cfg.JWT.Audience,
-		TTL:             cfg.JWT.AccessTTL,
-		Leeway:          cfg.JWT.Leeway,
-		CacheSize:       cacheSize(cfg.JWT.CacheSize),
-	}
-}
-
-// cacheSize maps the config's "0 disables" onto authcore's "negative
-// disables, 0 means default".
-func cacheSize(n int) int {
-	if n == 0 {
-		return -1
-	}
-	return n
 }
 
 // openCore loads the store for commands that need the domain but no server

@@ -27,7 +27,7 @@ var errStoreDegraded = errors.New("rate limiter is bypassing Redis")
 // limited endpoints answer 503 meanwhile; unlimited routes keep working.
 func readyChecks(cfg *config.Config, st store, limiter *ratelimit.Limiter) []gateway.ReadyCheck {
 	checks := []gateway.ReadyCheck{{Name: "database", Check: st.Ping}}
-	if cfg.RateLimit.ResolvedStore() == config.StoreRedis {
+	if cfg.LimiterOptions().ResolvedStore() == ratelimit.StoreRedis {
 		checks = append(checks, gateway.ReadyCheck{
 			Name:     "redis",
 			Optional: true,

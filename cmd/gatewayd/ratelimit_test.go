@@ -47,7 +47,7 @@ func TestLimiterOptionsFromConfig(t *testing.T) {
 			t.Errorf("policy %s = %q, want %q", name, opts.Policies[name], rate)
 		}
 	}
-	if opts.Store != ratelimit.StoreRedis || opts.RedisURL != "redis://127.0.0.1:1/0" ||
+	if opts.ResolvedStore() != ratelimit.StoreRedis || opts.RedisURL != "redis://127.0.0.1:1/0" ||
 		opts.Prefix != "gatewayd" || opts.OnStoreError != ratelimit.OnErrorFallback ||
 		opts.StoreTimeout != 50*time.Millisecond {
 		t.Errorf("options %+v do not follow the config", opts)
