@@ -20,4 +20,3 @@ type RateLimit struct {
 	// IP, which is what slows down a distributed password guess.
 	LoginAccount string `mapstructure:"login_account" json:"login_account"`
 }
-
