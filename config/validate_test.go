@@ -137,20 +137,12 @@ func TestCORSWildcardMessageExplainsWhy(t *testing.T) {
 	}
 }
 
-func TestTrustedProxyNets(t *testing.T) {
-	s := config.Server{TrustedProxies: []string{"10.1.2.3/8", "192.168.1.7", "::1", "::ffff:10.0.0.1"}}
-	nets, err := s.TrustedProxyNets()
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{"10.0.0.0/8", "192.168.1.7/32", "::1/128", "10.0.0.1/32"}
-	for i, n := range nets {
-		if n.String() != want[i] {
-			t.Errorf("nets[%d] = %s, want %s", i, n, want[i])
-		}
-	}
-	if _, err := (config.Server{TrustedProxies: []string{"nope"}}).TrustedProxyNets(); err == nil {
-		t.Error("want an error for an invalid entry")
+// TestTrustedProxiesAreParsedByTheProxy: config has no CIDR parser of its
+// own; a bad entry is reported under its key by proxy.ParseTrustedProxies.
+func TestTrustedProxiesAreParsedByTheProxy(t *testing.T) {
+	ps := loadProblems(t, "", envOf(map[string]string{"GATEWAY_SERVER_TRUSTED_PROXIES": "10.0.0.0/8,nope"}))
+	if !ps.Has("server.trusted_proxies[1]") || !strings.Contains(ps.Error(), "GATEWAY_SERVER_TRUSTED_PROXIES") {
+		t.Errorf("want server.trusted_proxies[1] naming the variable, got:\n%v", ps)
 	}
 }
 

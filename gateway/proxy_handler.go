@@ -92,20 +92,7 @@ func (t *proxyTable) resolve(c proxy.CanonicalRequest, method string) (*proxy.Ro
 // isTrustedPeer reports whether the socket peer remoteAddr ("ip:port", as
 // net/http sets Request.RemoteAddr) is a configured trusted proxy.
 func (t *proxyTable) isTrustedPeer(remoteAddr string) bool {
-	if len(t.trusted) == 0 {
-		return false
-	}
-	ap, err := netip.ParseAddrPort(remoteAddr)
-	if err != nil {
-		return false
-	}
-	addr := ap.Addr().Unmap()
-	for _, p := range t.trusted {
-		if p.Contains(addr) {
-			return true
-		}
-	}
-	return false
+	return proxy.TrustedProxies(t.trusted).ContainsRemote(remoteAddr)
 }
 
 // proxyRequest is the handler for every path the gateway does not own: the

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 
 	"github.com/authgate/gatewayd/authcore"
 	"github.com/authgate/gatewayd/config"
@@ -16,10 +15,7 @@ import (
 func loadConfig(path string, e env) (*config.Config, bool) {
 	cfg, err := config.Load(path, e.getenv)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "gatewayd: invalid configuration:")
-		for _, line := range strings.Split(err.Error(), "\n") {
-			fmt.Fprintln(e.stderr, "  -", line)
-		}
+		printProblems(e.stderr, err)
 		return nil, false
 	}
 	for _, w := range cfg.Warnings() {

@@ -74,21 +74,17 @@ type proxySetup struct {
 	// transport is shared by every route; serve closes its idle
 	// connections after shutdown.
 	transport *http.Transport
+	// trusted is server.trusted_proxies, parsed once for the gateway and
+	// every forwarder.
+	trusted proxy.TrustedProxies
 }
 
 // newProxySetup builds the router, the one shared transport and a
 // forwarder per route. The same identity names go to the header policy
 // (strip + inject) and to every forwarder (which re-asserts them after
 // hop-by-hop removal), so the two can never disagree.
-func newProxySetup(cfg *config.Config, log *slog.Logger) (*proxySetup, error) {
-	trusted, err := trustedPrefixes(cfg.Server.TrustedProxies)
-	if err != nil {
-		return nil, err
-	}
-	router, err := buildRouter(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("routes: %w", err)
-	}
+func newProxySetup(pl *Plan, log *slog.Logger) *proxySetup {
+	cfg, router, trusted := pl.cfg, pl.router, pl.trusted
 	p := cfg.Proxy
 	transport := proxy.NewTransport(proxy.TransportOptions{
 		DialTimeout:           p.DialTimeout,
@@ -119,5 +115,6 @@ func newProxySetup(cfg *config.Config, log *slog.Logger) (*proxySetup, error) {
 			Identity:   proxy.NewHeaderPolicy(names),
 		},
 		transport: transport,
-	}, nil
+		trusted:   trusted,
+	}
 }
