@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"github.com/authgate/gatewayd/authcore"
 	"maps"
 	"slices"
 	"strings"
@@ -50,12 +51,12 @@ func (c *Config) validateAuth(ps *Problems) {
 	positive(ps, "auth.body_limit", c.Auth.BodyLimit)
 }
 
-// validateRoles checks role names. Roles travel to upstreams as one
-// comma-separated header, so a comma or space inside a name would split it.
+// validateRoles checks role names with authcore's rule: roles travel to
+// upstreams as one comma-separated header and inside the JWT.
 func validateRoles(key string, roles []string, ps *Problems) {
 	for i, r := range roles {
-		if r == "" || strings.ContainsAny(r, ", \t\r\n") {
-			ps.addf(fmt.Sprintf("%s[%d]", key, i), "%q is not a valid role name (no commas or spaces)", r)
+		if !authcore.ValidRole(r) {
+			ps.addf(fmt.Sprintf("%s[%d]", key, i), "%q is not a valid role name (%s)", r, authcore.RoleAlphabet)
 		}
 	}
 }

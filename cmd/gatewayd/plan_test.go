@@ -211,7 +211,7 @@ func TestRouteTimeoutOneRule(t *testing.T) {
 	assertAgree(t, routeYAML("    timeout: 0s\n"), nil, true, "")
 	check, _ := checkAndServe(t, routeYAML("    timeout: -1s\n"), nil)
 	if !slices.ContainsFunc(check.problems, func(p string) bool {
-		return strings.Contains(p, "api") && strings.Contains(p, "timeout -1s is negative")
+		return strings.HasPrefix(p, "routes[0].timeout: -1s is negative")
 	}) {
 		t.Errorf("problems %q do not name the route and its timeout", check.problems)
 	}

@@ -1,61 +1,19 @@
 package main
 
 import (
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 
 	"github.com/authgate/gatewayd/config"
 	"github.com/authgate/gatewayd/gateway"
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
-// proxyRoutes maps config.Routes onto proxy.Route values, parsing the
-// upstream URLs. Config validation has already checked every field, so an
-// error here means validation and this mapping disagree.
-func proxyRoutes(routes []config.Route) ([]proxy.Route, error) {
-	out := make([]proxy.Route, 0, len(routes))
-	var errs []error
-	for _, r := range routes {
-		auth, err := proxy.ParseAuthMode(r.Auth)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("route %q: %w", r.Name, err))
-		}
-		upstreams := make([]*url.URL, 0, len(r.Upstream))
-		for _, raw := range r.Upstream {
-			u, err := url.Parse(raw)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("route %q: upstream %q: %w", r.Name, raw, err))
-				continue
-			}
-			upstreams = append(upstreams, u)
-		}
-		out = append(out, proxy.Route{
-			Name:              r.Name,
-			Host:              r.Match.Host,
-			PathPrefix:        r.Match.PathPrefix,
-			Methods:           r.Match.Methods,
-			Upstreams:         upstreams,
-			StripPrefix:       r.StripPrefix,
-			Auth:              auth,
-			Roles:             r.Roles,
-			PassAuthorization: r.PassAuthorization,
-			Timeout:           r.Timeout,
-			RateLimit:         r.RateLimit,
-			AllowPathParams:   r.AllowPathParams,
-			CaseInsensitive:   r.CaseInsensitive,
-		})
-	}
-	return out, errors.Join(errs...)
-}
-
-// buildRouter builds the route table exactly as serve does, so `config
-// check` and `routes check` fail on the same overlaps (each error names
-// both routes).
+// buildRouter builds the route table from config's proxy.Routes (config
+// validation already asked proxy.Route.Validate and NewRouter; plan
+// builds the table serve uses).
 func buildRouter(cfg *config.Config) (*proxy.Router, error) {
-	routes, err := proxyRoutes(cfg.Routes)
+	routes, err := cfg.ProxyRoutes()
 	if err != nil {
 		return nil, err
 	}
