@@ -11,9 +11,12 @@ import (
 	"github.com/google/uuid"
 )
 
-// Access-token defaults, used for zero TokenOptions fields. Leeway has
-// none here: zero leeway is a meaningful setting (issue 9), so its default
-// lives only in the config defaults.
+// DefaultLeeway is the clock-skew allowance a configuration starts with
+// (jwt.leeway). It is NOT applied to a zero TokenOptions.Leeway: zero
+// leeway is a meaningful setting (issue 9), so zero means zero.
+const DefaultLeeway = 30 * time.Second
+
+// Access-token defaults, used for zero TokenOptions fields.
 const (
 	DefaultAccessTTL      = 15 * time.Minute
 	DefaultIssuer         = "gatewayd"

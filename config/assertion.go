@@ -52,17 +52,9 @@ func (c *Config) AssertionIssuer() string {
 	return c.JWT.Issuer
 }
 
-func (a Assertion) validate(p Proxy, ps *Problems) {
-	if !isToken(a.Header) {
-		ps.addf("proxy.assertion.header", "%q is not a valid header name", a.Header)
-	} else {
-		id, email, roles := p.IdentityHeaderNames()
-		for _, n := range []string{id, email, roles} {
-			if strings.EqualFold(n, a.Header) {
-				ps.addf("proxy.assertion.header", "%q is already an identity header", a.Header)
-			}
-		}
-	}
+// validate checks the assertion settings; its header is checked with
+// the identity names (proxy.IdentityOptions).
+func (a Assertion) validate(ps *Problems) {
 	if a.TTL < minAssertionTTL || a.TTL > maxAssertionTTL {
 		ps.addf("proxy.assertion.ttl", "must be between %s and %s", minAssertionTTL, maxAssertionTTL)
 	}

@@ -110,7 +110,7 @@ func TestValidateRules(t *testing.T) {
 		{"unknown preset", func(c *config.Config) { c.Proxy.IdentityPreset = "traefik" }, "proxy.identity_preset"},
 		{"bad identity header", func(c *config.Config) { c.Proxy.IdentityHeaders.Email = "X Email" }, "proxy.identity_headers.email"},
 		{"identity headers collide", func(c *config.Config) { c.Proxy.IdentityHeaders.Roles = "x-user-id" }, "proxy.identity_headers"},
-		{"zero dial timeout", func(c *config.Config) { c.Proxy.DialTimeout = 0 }, "proxy.dial_timeout"},
+		{"negative dial timeout", func(c *config.Config) { c.Proxy.DialTimeout = -time.Second }, "proxy.dial_timeout"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,7 +1,7 @@
 package gateway
 
 import (
-	"errors"
+	"cmp"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -10,24 +10,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 )
-
-// CORSOptions is the cross-origin policy. It is deny-by-default: no origin
-// receives Access-Control-Allow-Origin unless it is listed exactly.
-type CORSOptions struct {
-	// AllowedOrigins are exact origins ("https://app.example.com"); "*" is
-	// rejected because a wildcard plus bearer tokens invites any site in.
-	AllowedOrigins []string
-	// AllowedMethods answer preflights (nil → GET, POST, PUT, PATCH, DELETE, OPTIONS).
-	AllowedMethods []string
-	// AllowedHeaders answer preflights (nil → Authorization, Content-Type, X-Request-Id).
-	AllowedHeaders []string
-	// ExposedHeaders are readable by scripts on allowed origins (nil → X-Request-Id).
-	ExposedHeaders []string
-	// AllowCredentials lets browsers send cookies/credentials cross-origin.
-	AllowCredentials bool
-	// MaxAge is how long browsers may cache a preflight (0 → 10 minutes).
-	MaxAge time.Duration
-}
 
 // corsPolicy is CORSOptions precomputed into header values.
 type corsPolicy struct {
@@ -40,26 +22,18 @@ type corsPolicy struct {
 }
 
 func newCORSPolicy(o CORSOptions) (*corsPolicy, error) {
+	if err := o.Validate(); err != nil {
+		return nil, fmt.Errorf("cors: %w", err)
+	}
+	d := DefaultCORSOptions()
 	p := &corsPolicy{origins: make(map[string]struct{}, len(o.AllowedOrigins)), credentials: o.AllowCredentials}
 	for _, origin := range o.AllowedOrigins {
-		if origin == "*" || origin == "" {
-			return nil, errors.New(`CORS allowed origins must be exact origins; "*" and "" are not allowed`)
-		}
 		p.origins[origin] = struct{}{}
 	}
-	p.methods = strings.Join(orDefault(o.AllowedMethods, []string{
-		http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions,
-	}), ", ")
-	p.headers = strings.Join(orDefault(o.AllowedHeaders, []string{"Authorization", "Content-Type", "X-Request-Id"}), ", ")
-	p.exposed = strings.Join(orDefault(o.ExposedHeaders, []string{"X-Request-Id"}), ", ")
-	maxAge := o.MaxAge
-	if maxAge < 0 {
-		return nil, fmt.Errorf("CORS max age must not be negative, got %s", maxAge)
-	}
-	if maxAge == 0 {
-		maxAge = 10 * time.Minute
-	}
-	p.maxAge = strconv.FormatInt(int64(maxAge/time.Second), 10)
+	p.methods = strings.Join(orDefault(o.AllowedMethods, d.AllowedMethods), ", ")
+	p.headers = strings.Join(orDefault(o.AllowedHeaders, d.AllowedHeaders), ", ")
+	p.exposed = strings.Join(orDefault(o.ExposedHeaders, d.ExposedHeaders), ", ")
+	p.maxAge = strconv.FormatInt(int64(cmp.Or(o.MaxAge, d.MaxAge)/time.Second), 10)
 	return p, nil
 }
 

@@ -130,9 +130,17 @@ func TestConfigCheckAndServeAgreeOnEveryKey(t *testing.T) {
 		{"ratelimit.login", "1-S", "0-S"},
 		{"ratelimit.login_account", "1-D", "1-W"},
 		{"proxy.identity_preset", "authelia", "keycloak"},
-		{"proxy.max_body_bytes", "1", "0"},
-		{"proxy.dial_timeout", "1ms", "0s"},
-		{"proxy.response_header_timeout", "1ms", "0s"},
+		{"proxy.max_body_bytes", "0", "-1"}, // 0: no limit (gateway/proxy)
+		{"proxy.dial_timeout", "0s", "-1ns"}, // 0: the default (gateway/proxy)
+		{"proxy.response_header_timeout", "1ms", "-1ms"},
+		{"proxy.max_idle_conns_per_host", "0", "-1"},
+		{"proxy.identity_headers.user_id", "X-Id", "X Id"},
+		{"proxy.strip_headers", "X-Debug", "X Debug"},
+		{"cors.allowed_origins", "https://app.example.com", "https://app.example.com/"},
+		{"cors.allowed_methods", "GET", "get"},
+		{"cors.max_age", "0s", "-1s"},
+		{"auth.default_roles", "a:b", "a b"},
+		{"proxy.assertion.header", "X-A", "X-User-Id"},
 		{"proxy.max_idle_conns", "0", "-1"},
 	}
 	for _, tt := range tests {

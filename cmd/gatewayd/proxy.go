@@ -20,12 +20,6 @@ func buildRouter(cfg *config.Config) (*proxy.Router, error) {
 	return proxy.NewRouter(routes)
 }
 
-// identityHeaders resolves proxy.identity_preset and identity_headers.
-func identityHeaders(p config.Proxy) proxy.IdentityHeaders {
-	id, email, roles := p.IdentityHeaderNames()
-	return proxy.IdentityHeaders{UserID: id, Email: email, Roles: roles, Assertion: p.Assertion.Header}
-}
-
 // proxySetup is everything the proxy needs, built once at start-up.
 type proxySetup struct {
 	options gateway.ProxyOptions
@@ -44,24 +38,12 @@ type proxySetup struct {
 func newProxySetup(pl *Plan, log *slog.Logger) *proxySetup {
 	cfg, router, trusted := pl.cfg, pl.router, pl.trusted
 	p := cfg.Proxy
-	transport := proxy.NewTransport(proxy.TransportOptions{
-		DialTimeout:           p.DialTimeout,
-		TLSHandshakeTimeout:   p.TLSHandshakeTimeout,
-		ResponseHeaderTimeout: p.ResponseHeaderTimeout,
-		IdleConnTimeout:       p.IdleConnTimeout,
-		MaxIdleConns:          p.MaxIdleConns,
-		MaxIdleConnsPerHost:   p.MaxIdleConnsPerHost,
-	})
-	names := identityHeaders(p)
-	fopts := proxy.ForwarderOptions{
-		TrustedProxies:   trusted,
-		HideServerHeader: p.HideServerHeader,
-		SecurityHeaders:  p.SecurityHeaders,
-		MaxBodyBytes:     p.MaxBodyBytes,
-		StripHeaders:     p.StripHeaders,
-		Identity:         names,
-		ErrorLog:         slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	transport := proxy.NewTransport(p.TransportOptions())
+	names := p.IdentityOptions().Names()
+	fopts := p.ForwarderOptions()
+	fopts.TrustedProxies = trusted
+	fopts.Identity = names
+	fopts.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	forwarders := make(map[string]*proxy.Forwarder, len(cfg.Routes))
 	for _, r := range router.Routes() {
 		forwarders[r.Name] = proxy.NewForwarder(r, transport, fopts)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strings"
 
 	"github.com/authgate/gatewayd/authcore"
 	"github.com/authgate/gatewayd/internal/fielderr"
@@ -19,7 +18,7 @@ var routeNameRe = regexp.MustCompile(`^[a-z0-9_-]+$`)
 // naming the field ("PathPrefix", "Upstreams[1]", "Roles[0]"). It is the
 // whole rule for a configured route (issue 10: config asks, it does not
 // restate): what the router needs (NewRouter checks those too), plus the
-// name's alphabet, upper-case methods, the upstream URLs a Forwarder
+// name's alphabet, the upstream URLs a Forwarder
 // needs, and roles only on routes that require a token. Overlaps between
 // routes are NewRouter's, since they concern the table, not one route.
 func (r *Route) Validate() error {
@@ -27,13 +26,6 @@ func (r *Route) Validate() error {
 	errs := []error{err}
 	if r.Name != "" && !routeNameRe.MatchString(r.Name) {
 		errs = append(errs, fielderr.New("Name", "%q may contain only a-z, 0-9, _ and -", r.Name))
-	}
-	for i, m := range r.Methods {
-		// Methods are case-sensitive (RFC 9110 §9.1): "get" would never
-		// match a browser's GET, so it is a typo, not a method.
-		if isToken(m) && m != strings.ToUpper(m) {
-			errs = append(errs, fielderr.New(fmt.Sprintf("Methods[%d]", i), "%q must be an upper-case HTTP method such as GET", m))
-		}
 	}
 	if len(r.Upstreams) == 0 {
 		errs = append(errs, fielderr.New("Upstreams", "at least one upstream is required"))

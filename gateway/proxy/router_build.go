@@ -193,11 +193,7 @@ func validateRoute(r *Route) (hostPattern, error) {
 		// a config mistake, not a route.
 		errs = append(errs, fielderr.New("PathPrefix", "%q must be a canonical absolute path (no //, . or .. segments, ';', '%%' escapes, ? or #)", r.PathPrefix))
 	}
-	for i, m := range r.Methods {
-		if !isToken(m) {
-			errs = append(errs, fielderr.New(fmt.Sprintf("Methods[%d]", i), "%q is not a valid HTTP method token", m))
-		}
-	}
+	errs = append(errs, ValidMethods("Methods", r.Methods))
 	if r.Auth < AuthRequired || r.Auth > AuthPublic {
 		errs = append(errs, fielderr.New("Auth", "unknown auth mode %d", int(r.Auth)))
 	}
