@@ -130,7 +130,7 @@ func TestConfigCheckAndServeAgreeOnEveryKey(t *testing.T) {
 		{"ratelimit.login", "1-S", "0-S"},
 		{"ratelimit.login_account", "1-D", "1-W"},
 		{"proxy.identity_preset", "authelia", "keycloak"},
-		{"proxy.max_body_bytes", "0", "-1"}, // 0: no limit (gateway/proxy)
+		{"proxy.max_body_bytes", "0", "-1"},  // 0: no limit (gateway/proxy)
 		{"proxy.dial_timeout", "0s", "-1ns"}, // 0: the default (gateway/proxy)
 		{"proxy.response_header_timeout", "1ms", "-1ms"},
 		{"proxy.max_idle_conns_per_host", "0", "-1"},
