@@ -32,13 +32,16 @@ func (c CORS) Options() gateway.CORSOptions {
 	}
 }
 
-// validate asks the gateway about the section.
-func (c CORS) validate(ps *Problems) {
-	ps.addOwner(c.Options().Validate(), map[string]string{
-		"AllowedOrigins": "cors.allowed_origins",
-		"AllowedMethods": "cors.allowed_methods",
-		"AllowedHeaders": "cors.allowed_headers",
-		"ExposedHeaders": "cors.exposed_headers",
-		"MaxAge":         "cors.max_age",
+// validateGateway asks the gateway about its options: the /auth body
+// limit and the CORS section.
+func (c *Config) validateGateway(ps *Problems) {
+	opts := gateway.Options{AuthBodyLimit: c.Auth.BodyLimit, CORS: c.CORS.Options()}
+	ps.addOwner(opts.Validate(), map[string]string{
+		"AuthBodyLimit":       "auth.body_limit",
+		"CORS.AllowedOrigins": "cors.allowed_origins",
+		"CORS.AllowedMethods": "cors.allowed_methods",
+		"CORS.AllowedHeaders": "cors.allowed_headers",
+		"CORS.ExposedHeaders": "cors.exposed_headers",
+		"CORS.MaxAge":         "cors.max_age",
 	})
 }

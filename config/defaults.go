@@ -58,10 +58,10 @@ func Defaults() Config {
 		Auth: Auth{
 			RegistrationOpen:  true,
 			DefaultRoles:      []string{},
-			PasswordMinLength: 8,
-			RefreshTTL:        14 * 24 * time.Hour,
+			PasswordMinLength: authcore.DefaultPasswordMinLength,
+			RefreshTTL:        authcore.DefaultRefreshTTL,
 			PurgeInterval:     time.Hour,
-			BodyLimit:         64 << 10,
+			BodyLimit:         gateway.DefaultAuthBodyLimit,
 		},
 		Password: Password{
 			MemoryKiB:     int(argon.Memory),

@@ -36,6 +36,17 @@ func (c *Config) HasherOptions() (authcore.HasherOptions, Problems) {
 	}, ps
 }
 
+// ServiceOptions is the auth section as authcore.ServiceOptions; the
+// caller adds the throttle, event hook and clock.
+func (c *Config) ServiceOptions() authcore.ServiceOptions {
+	return authcore.ServiceOptions{
+		RefreshTTL:        c.Auth.RefreshTTL,
+		RegistrationOpen:  c.Auth.RegistrationOpen,
+		DefaultRoles:      c.Auth.DefaultRoles,
+		PasswordMinLength: c.Auth.PasswordMinLength,
+	}
+}
+
 // TokenOptions is the jwt section as authcore.TokenOptions.
 func (c *Config) TokenOptions() authcore.TokenOptions {
 	return authcore.TokenOptions{

@@ -1,8 +1,6 @@
 package config
 
 import (
-	"fmt"
-	"github.com/authgate/gatewayd/authcore"
 	"maps"
 	"slices"
 	"strings"
@@ -18,7 +16,7 @@ func (c *Config) Validate() error {
 	c.validateOwners(&ps)
 	c.validateAuth(&ps)
 	c.validateDatabase(&ps)
-	c.CORS.validate(&ps)
+	c.validateGateway(&ps)
 	if c.Admin.Listen != "" {
 		validateListen(&ps, "admin.listen", c.Admin.Listen)
 	}
@@ -37,28 +35,17 @@ func (c *Config) validateLog(ps *Problems) {
 }
 
 func (c *Config) validateAuth(ps *Problems) {
-	validateRoles("auth.default_roles", c.Auth.DefaultRoles, ps)
-	// 8 is the security guide's minimum; 128 keeps the hasher's input
-	// bounded while allowing long passphrases.
-	if c.Auth.PasswordMinLength < 8 || c.Auth.PasswordMinLength > 128 {
-		ps.addf("auth.password_min_length", "must be between 8 and 128")
-	}
-	positiveDuration(ps, "auth.refresh_ttl", c.Auth.RefreshTTL)
+	ps.addOwner(c.ServiceOptions().Validate(), map[string]string{
+		"PasswordMinLength": "auth.password_min_length",
+		"RefreshTTL":        "auth.refresh_ttl",
+		"DefaultRoles":      "auth.default_roles",
+	})
+	// Which of two owners' settings must be longer is config's to say:
+	// a refresh token that dies before its access token is useless.
 	if c.Auth.RefreshTTL > 0 && c.JWT.AccessTTL > c.Auth.RefreshTTL {
 		ps.addf("auth.refresh_ttl", "must be longer than jwt.access_ttl (%s)", c.JWT.AccessTTL)
 	}
 	positiveDuration(ps, "auth.purge_interval", c.Auth.PurgeInterval)
-	positive(ps, "auth.body_limit", c.Auth.BodyLimit)
-}
-
-// validateRoles checks role names with authcore's rule: roles travel to
-// upstreams as one comma-separated header and inside the JWT.
-func validateRoles(key string, roles []string, ps *Problems) {
-	for i, r := range roles {
-		if !authcore.ValidRole(r) {
-			ps.addf(fmt.Sprintf("%s[%d]", key, i), "%q is not a valid role name (%s)", r, authcore.RoleAlphabet)
-		}
-	}
 }
 
 func positive[T int | int64](ps *Problems, key string, v T) {

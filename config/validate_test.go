@@ -106,7 +106,7 @@ func TestValidateRules(t *testing.T) {
 		{"password min 129", func(c *config.Config) { c.Auth.PasswordMinLength = 129 }, "auth.password_min_length"},
 		{"refresh shorter than access", func(c *config.Config) { c.Auth.RefreshTTL = time.Minute }, "auth.refresh_ttl"},
 		{"default role with comma", func(c *config.Config) { c.Auth.DefaultRoles = []string{"a,b"} }, "auth.default_roles[0]"},
-		{"zero body limit", func(c *config.Config) { c.Auth.BodyLimit = 0 }, "auth.body_limit"},
+		{"negative body limit", func(c *config.Config) { c.Auth.BodyLimit = -1 }, "auth.body_limit"},
 		{"unknown preset", func(c *config.Config) { c.Proxy.IdentityPreset = "traefik" }, "proxy.identity_preset"},
 		{"bad identity header", func(c *config.Config) { c.Proxy.IdentityHeaders.Email = "X Email" }, "proxy.identity_headers.email"},
 		{"identity headers collide", func(c *config.Config) { c.Proxy.IdentityHeaders.Roles = "x-user-id" }, "proxy.identity_headers"},

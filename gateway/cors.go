@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"cmp"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -21,10 +20,8 @@ type corsPolicy struct {
 	credentials bool
 }
 
-func newCORSPolicy(o CORSOptions) (*corsPolicy, error) {
-	if err := o.Validate(); err != nil {
-		return nil, fmt.Errorf("cors: %w", err)
-	}
+// newCORSPolicy precomputes o, which NewServer has validated.
+func newCORSPolicy(o CORSOptions) *corsPolicy {
 	d := DefaultCORSOptions()
 	p := &corsPolicy{origins: make(map[string]struct{}, len(o.AllowedOrigins)), credentials: o.AllowCredentials}
 	for _, origin := range o.AllowedOrigins {
@@ -34,7 +31,7 @@ func newCORSPolicy(o CORSOptions) (*corsPolicy, error) {
 	p.headers = strings.Join(orDefault(o.AllowedHeaders, d.AllowedHeaders), ", ")
 	p.exposed = strings.Join(orDefault(o.ExposedHeaders, d.ExposedHeaders), ", ")
 	p.maxAge = strconv.FormatInt(int64(cmp.Or(o.MaxAge, d.MaxAge)/time.Second), 10)
-	return p, nil
+	return p
 }
 
 func orDefault(v, def []string) []string {

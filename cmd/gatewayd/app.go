@@ -53,14 +53,9 @@ func newCore(cfg *config.Config, st store, throttle authcore.LoginThrottle, onEv
 	if err != nil {
 		return nil, fmt.Errorf("access tokens: %w", err)
 	}
-	service := authcore.NewService(st, hasher, tokens, authcore.ServiceOptions{
-		RefreshTTL:        cfg.Auth.RefreshTTL,
-		RegistrationOpen:  cfg.Auth.RegistrationOpen,
-		DefaultRoles:      cfg.Auth.DefaultRoles,
-		PasswordMinLength: cfg.Auth.PasswordMinLength,
-		Throttle:          throttle,
-		OnEvent:           onEvent,
-	})
+	sopts := cfg.ServiceOptions()
+	sopts.Throttle, sopts.OnEvent = throttle, onEvent
+	service := authcore.NewService(st, hasher, tokens, sopts)
 	return &core{store: st, hasher: hasher, tokens: tokens, service: service}, nil
 }
 

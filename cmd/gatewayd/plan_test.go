@@ -113,7 +113,7 @@ func TestConfigCheckAndServeAgreeOnEveryKey(t *testing.T) {
 		{"auth.password_min_length", "8", "7"},
 		{"auth.refresh_ttl", "16m", "14m"},
 		{"auth.purge_interval", "1ms", "0s"},
-		{"auth.body_limit", "1", "0"},
+		{"auth.body_limit", "0", "-1"}, // 0: the gateway default
 		{"password.memory_kib", "8", "7"},
 		{"password.iterations", "1024", "1025"},
 		{"password.parallelism", "2", "256"},
