@@ -166,13 +166,9 @@ func (e *oasEnv) proxyTable(t *testing.T) (gateway.ProxyOptions, []netip.Prefix)
 	}
 	transport := proxy.NewTransport(proxy.TransportOptions{})
 	t.Cleanup(transport.CloseIdleConnections)
-	forwarders := map[string]*proxy.Forwarder{}
-	for i := range routes {
-		forwarders[routes[i].Name] = proxy.NewForwarder(&routes[i], transport, proxy.ForwarderOptions{})
-	}
 	// The test client is the front proxy of forward-auth.
 	trusted := []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
-	return gateway.ProxyOptions{Router: router, Forwarders: forwarders}, trusted
+	return gateway.ProxyOptions{Router: router, Transport: transport}, trusted
 }
 
 // oasRequest describes one call; contentType defaults to application/json

@@ -137,11 +137,7 @@ func (e *opsEnv) proxyOptions(t *testing.T) gateway.ProxyOptions {
 	if err != nil {
 		t.Fatalf("router: %v", err)
 	}
-	fwd := map[string]*proxy.Forwarder{}
-	for i := range routes {
-		fwd[routes[i].Name] = proxy.NewForwarder(&routes[i], nil, proxy.ForwarderOptions{Identity: proxy.DefaultIdentityHeaders()})
-	}
-	return gateway.ProxyOptions{Router: router, Forwarders: fwd}
+	return gateway.ProxyOptions{Router: router}
 }
 
 func mustURL(t *testing.T, raw string) *url.URL {

@@ -53,15 +53,10 @@ func TestProxyEndToEndWithRealUsers(t *testing.T) {
 	}
 	transport := proxy.NewTransport(proxy.TransportOptions{})
 	t.Cleanup(transport.CloseIdleConnections)
-	names := proxy.DefaultIdentityHeaders()
-	fwd := map[string]*proxy.Forwarder{}
-	for _, r := range router.Routes() {
-		fwd[r.Name] = proxy.NewForwarder(r, transport, proxy.ForwarderOptions{Identity: names})
-	}
 	srv, err := gateway.NewServer(gateway.Options{
 		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)),
 		Auth:   svc, Tokens: tokens, Ready: store.Ping,
-		Proxy: gateway.ProxyOptions{Router: router, Forwarders: fwd, Identity: proxy.NewHeaderPolicy(names)},
+		Proxy: gateway.ProxyOptions{Router: router, Transport: transport},
 	})
 	if err != nil {
 		t.Fatal(err)

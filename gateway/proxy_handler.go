@@ -2,7 +2,7 @@ package gateway
 
 import (
 	"errors"
-	"fmt"
+	"net/http"
 	"net/netip"
 
 	"github.com/labstack/echo/v4"
@@ -12,23 +12,28 @@ import (
 
 // ProxyOptions is the authenticating reverse proxy: what every request for
 // a path the gateway does not own is matched against and forwarded with.
-// cmd builds all three from the config; the zero value routes nothing, so
-// every such request is a 404 (default deny).
+// NewServer assembles it (issue 10): one Forwarder per route of Router,
+// all sharing Transport, Forward and the identity names, so the header
+// policy and the forwarders can never disagree. The zero value routes
+// nothing, so every such request is a 404 (default deny).
 type ProxyOptions struct {
 	// Router is the route table (proxy.NewRouter has already rejected
 	// overlapping routes). Nil means no routes.
 	Router *proxy.Router
-	// Forwarders holds one forwarder per route of Router, keyed by route
-	// name. NewServer refuses a table with a route that has none, so a
-	// matched request can never find itself without an upstream.
-	Forwarders map[string]*proxy.Forwarder
-	// Identity strips client-supplied identity headers from every request
-	// and injects the verified identity. Nil means the default header
-	// names; it must use the same names as the forwarders' Identity.
-	Identity *proxy.HeaderPolicy
+	// Transport carries every forwarded request. Nil means a
+	// proxy.NewTransport with its defaults; the caller owns a transport
+	// it passes (and closes its idle connections at shutdown).
+	Transport http.RoundTripper
+	// Forward configures every route's Forwarder. NewServer sets its
+	// TrustedProxies (Options.TrustedProxies) and Identity (below).
+	Forward proxy.ForwarderOptions
+	// Identity names the headers the gateway strips from every request
+	// and injects after verification; every forwarder re-asserts them.
+	// Empty names take the default preset's.
+	Identity proxy.IdentityHeaders
 }
 
-// proxyTable is ProxyOptions checked and indexed for the request path.
+// proxyTable is ProxyOptions assembled and indexed for the request path.
 type proxyTable struct {
 	router *proxy.Router // nil: no routes
 	// forwarders is keyed by the *proxy.Route that Router.Match returns:
@@ -37,41 +42,33 @@ type proxyTable struct {
 	headers    *proxy.HeaderPolicy
 	// trusted are the peers whose description of an original request
 	// /auth/verify believes (server.trusted_proxies).
-	trusted []netip.Prefix
+	trusted proxy.TrustedProxies
 }
 
-// newProxyTable validates o and indexes the forwarders by route.
-func newProxyTable(o ProxyOptions, trusted []netip.Prefix) (proxyTable, error) {
-	t := proxyTable{router: o.Router, headers: o.Identity}
-	if t.headers == nil {
-		// Stripping is not optional: even a gateway without routes must
-		// never let a forged identity header through to a handler.
-		t.headers = proxy.NewHeaderPolicy(proxy.DefaultIdentityHeaders())
-	}
-	for _, p := range trusted {
-		t.trusted = append(t.trusted, p.Masked())
-	}
+// newProxyTable builds the header policy and a forwarder per route.
+func newProxyTable(o ProxyOptions, trusted []netip.Prefix) proxyTable {
+	// Stripping is not optional: even a gateway without routes must never
+	// let a forged identity header through to a handler.
+	headers := proxy.NewHeaderPolicy(o.Identity)
+	t := proxyTable{router: o.Router, headers: headers, trusted: trusted}
 	if o.Router == nil {
-		if len(o.Forwarders) > 0 {
-			return t, errors.New("proxy: Forwarders given without a Router")
-		}
-		return t, nil
+		return t
 	}
+	transport := o.Transport
+	if transport == nil {
+		transport = proxy.NewTransport(proxy.TransportOptions{})
+	}
+	fopts := o.Forward
+	fopts.TrustedProxies = trusted
+	// The policy's resolved names (defaults filled in), so a forwarder
+	// re-asserts exactly what the policy injects.
+	fopts.Identity = headers.Names()
 	routes := o.Router.Routes()
 	t.forwarders = make(map[*proxy.Route]*proxy.Forwarder, len(routes))
-	var errs []error
 	for _, r := range routes {
-		f := o.Forwarders[r.Name]
-		if f == nil {
-			errs = append(errs, fmt.Errorf("proxy: route %q has no forwarder", r.Name))
-			continue
-		}
-		t.forwarders[r] = f
+		t.forwarders[r] = proxy.NewForwarder(r, transport, fopts)
 	}
-	if len(o.Forwarders) != len(t.forwarders) {
-		errs = append(errs, errors.New("proxy: Forwarders holds routes the Router does not have"))
-	}
-	return t, errors.Join(errs...)
+	return t
 }
 
 // resolve is the routing decision for a canonical request: the route, or

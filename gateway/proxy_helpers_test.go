@@ -135,13 +135,6 @@ func newPXGateway(t testing.TB, up *pxUpstream, cfg pxConfig) *pxGateway {
 	}
 	transport := proxy.NewTransport(proxy.TransportOptions{})
 	t.Cleanup(transport.CloseIdleConnections)
-	fopts := cfg.fwd
-	fopts.Identity = names
-	fopts.TrustedProxies = cfg.trusted
-	forwarders := map[string]*proxy.Forwarder{}
-	for _, r := range router.Routes() {
-		forwarders[r.Name] = proxy.NewForwarder(r, transport, fopts)
-	}
 	logs := &logBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	if cfg.quiet {
@@ -156,9 +149,10 @@ func newPXGateway(t testing.TB, up *pxUpstream, cfg pxConfig) *pxGateway {
 		Now:            cfg.now,
 		Assertion:      cfg.assertion,
 		Proxy: gateway.ProxyOptions{
-			Router:     router,
-			Forwarders: forwarders,
-			Identity:   proxy.NewHeaderPolicy(names),
+			Router:    router,
+			Transport: transport,
+			Forward:   cfg.fwd,
+			Identity:  names,
 		},
 	})
 	if err != nil {

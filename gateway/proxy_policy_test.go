@@ -2,7 +2,6 @@ package gateway_test
 
 import (
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -194,31 +193,6 @@ func TestOptionalRoute(t *testing.T) {
 	}
 	if up.count() != forwarded {
 		t.Fatal("a request with an invalid Authorization header was forwarded")
-	}
-}
-
-// TestNewServerRejectsIncompleteProxyTables: every route needs a
-// forwarder, and forwarders need a router.
-func TestNewServerRejectsIncompleteProxyTables(t *testing.T) {
-	router, err := proxy.NewRouter([]proxy.Route{{Name: "a", PathPrefix: "/a/"}, {Name: "b", PathPrefix: "/b/"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fwd := proxy.NewForwarder(&proxy.Route{Name: "a"}, nil, proxy.ForwarderOptions{})
-	for name, px := range map[string]gateway.ProxyOptions{
-		"route without forwarder": {Router: router, Forwarders: map[string]*proxy.Forwarder{"a": fwd}},
-		"unknown forwarder":       {Router: router, Forwarders: map[string]*proxy.Forwarder{"a": fwd, "b": fwd, "c": fwd}},
-		"forwarders, no router":   {Forwarders: map[string]*proxy.Forwarder{"a": fwd}},
-	} {
-		t.Run(name, func(t *testing.T) {
-			_, err := gateway.NewServer(gateway.Options{
-				Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-				Auth:   &stubAuth{}, Tokens: stubTokens{}, Proxy: px,
-			})
-			if err == nil {
-				t.Fatal("NewServer accepted an incomplete proxy table")
-			}
-		})
 	}
 }
 

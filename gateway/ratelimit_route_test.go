@@ -46,11 +46,7 @@ func routeTable(t *testing.T, up *countingUpstream, routes ...proxy.Route) gatew
 	}
 	transport := proxy.NewTransport(proxy.TransportOptions{})
 	t.Cleanup(transport.CloseIdleConnections)
-	fw := map[string]*proxy.Forwarder{}
-	for _, r := range router.Routes() {
-		fw[r.Name] = proxy.NewForwarder(r, transport, proxy.ForwarderOptions{})
-	}
-	return gateway.ProxyOptions{Router: router, Forwarders: fw}
+	return gateway.ProxyOptions{Router: router, Transport: transport}
 }
 
 // get sends a GET from ip, with a bearer token when token is not empty.

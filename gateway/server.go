@@ -160,10 +160,7 @@ func NewServer(opts Options) (*Server, error) {
 	if err := validateChecks(opts.ReadyChecks); err != nil {
 		problems = append(problems, err)
 	}
-	routing, err := newProxyTable(opts.Proxy, opts.TrustedProxies)
-	if err != nil {
-		problems = append(problems, err)
-	}
+	routing := newProxyTable(opts.Proxy, opts.TrustedProxies)
 	assert, err := newAssertionTable(opts.Assertion, opts.Proxy.Router, routing.headers.Names().Assertion)
 	if err != nil {
 		problems = append(problems, err)

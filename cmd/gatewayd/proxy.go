@@ -31,30 +31,22 @@ type proxySetup struct {
 	trusted proxy.TrustedProxies
 }
 
-// newProxySetup builds the router, the one shared transport and a
-// forwarder per route. The same identity names go to the header policy
-// (strip + inject) and to every forwarder (which re-asserts them after
-// hop-by-hop removal), so the two can never disagree.
+// newProxySetup builds the one shared transport and the forwarding
+// options; gateway.NewServer builds a forwarder per route from them, with
+// the same identity names as its header policy.
 func newProxySetup(pl *Plan, log *slog.Logger) *proxySetup {
-	cfg, router, trusted := pl.cfg, pl.router, pl.trusted
-	p := cfg.Proxy
+	p := pl.cfg.Proxy
 	transport := proxy.NewTransport(p.TransportOptions())
-	names := p.IdentityOptions().Names()
 	fopts := p.ForwarderOptions()
-	fopts.TrustedProxies = trusted
-	fopts.Identity = names
 	fopts.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
-	forwarders := make(map[string]*proxy.Forwarder, len(cfg.Routes))
-	for _, r := range router.Routes() {
-		forwarders[r.Name] = proxy.NewForwarder(r, transport, fopts)
-	}
 	return &proxySetup{
 		options: gateway.ProxyOptions{
-			Router:     router,
-			Forwarders: forwarders,
-			Identity:   proxy.NewHeaderPolicy(names),
+			Router:    pl.router,
+			Transport: transport,
+			Forward:   fopts,
+			Identity:  p.IdentityOptions().Names(),
 		},
 		transport: transport,
-		trusted:   trusted,
+		trusted:   pl.trusted,
 	}
 }
