@@ -94,10 +94,9 @@ func (t *proxyTable) isTrustedPeer(remoteAddr string) bool {
 
 // proxyRequest is the handler for every path the gateway does not own: the
 // pipeline of STYLE.md's request flow after the identity headers were
-// stripped (stripIdentity, the first middleware).
-//
-//	match → authenticate per route policy → roles → route limit →
-//	inject identity → forward
+// stripped (stripIdentity, the first middleware): admit (match →
+// authenticate per route policy → roles → route limit → inject identity,
+// admission.go), then sign the assertion and forward.
 //
 // Every refusal is returned as an error for the one error renderer; only a
 // fully authorized request reaches Forward.
@@ -106,26 +105,14 @@ func (s *Server) proxyRequest(c echo.Context, canon proxy.CanonicalRequest) erro
 	// SECURITY: match on the canonical request (dispatch computed it once),
 	// and forward exactly its path, so "/public/../admin" and
 	// "/public/..;/admin" are authorized as /admin, never as /public.
-	route, err := s.routing.resolve(canon, r.Method)
-	if err != nil {
-		// Default deny: an unmatched or refused request is never forwarded.
-		return err
+	route, id, err := s.admit(c, canon, r.Method, r.Header)
+	if route != nil {
+		setRoute(c, route.Name) // access log and metrics label (access_log.go)
 	}
-	setRoute(c, route.Name) // access log and metrics label (access_log.go)
-	id, err := s.authorize(r, route)
 	if err != nil {
 		return err
 	}
 	if id != nil {
-		c.Set(ctxIdentity, id)
-	}
-	if route.RateLimit != "" {
-		if err := s.limitRoute(c, route.Name, userIDOf(id)); err != nil {
-			return err
-		}
-	}
-	if id != nil {
-		s.routing.headers.Inject(r.Header, id.UserID, id.Email, id.Roles)
 		r = s.withAssertion(c, route, id) // signed on the outbound request (assertion.go)
 	}
 

@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"net/http"
-	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -24,6 +23,46 @@ func (s *Server) stripIdentity(next echo.HandlerFunc) echo.HandlerFunc {
 		s.routing.headers.Strip(c.Request().Header)
 		return next(c)
 	}
+}
+
+// admit is THE admission pipeline (issue 10), used by the proxy path and
+// by forward-auth alike, on the canonical request dispatch or
+// originalRequest computed once (issue 9):
+//
+//	resolve the route → authorize (token per the route's policy, roles)
+//	→ the route's rate limit → inject the identity into dst
+//
+// route is returned as soon as one matched, even with an error, so the
+// caller can label logs and metrics with it. id is nil for a request
+// admitted without an identity. A path the gateway answers itself never
+// admits: no route applies to it (ErrRouteNotFound). dst receives the
+// identity headers: the outbound request's for the proxy, the response's
+// for forward-auth (the front proxy passes them on).
+func (s *Server) admit(c echo.Context, canon proxy.CanonicalRequest, method string, dst http.Header) (route *proxy.Route, id *authcore.Identity, err error) {
+	if s.owned.ownsCanonical(canon.Path) {
+		return nil, nil, ErrRouteNotFound
+	}
+	route, err = s.routing.resolve(canon, method)
+	if err != nil {
+		// Default deny: an unmatched or refused request is never admitted.
+		return nil, nil, err
+	}
+	id, err = s.authorize(c.Request(), route)
+	if err != nil {
+		return route, nil, err
+	}
+	if id != nil {
+		c.Set(ctxIdentity, id)
+	}
+	if route.RateLimit != "" {
+		if err := s.limitRoute(c, route.Name, userIDOf(id)); err != nil {
+			return route, id, err
+		}
+	}
+	if id != nil {
+		s.routing.headers.Inject(dst, id.UserID, id.Email, id.Roles)
+	}
+	return route, id, nil
 }
 
 // authorize applies route's authentication policy to r, with the same
@@ -68,32 +107,4 @@ func userIDOf(id *authcore.Identity) string {
 		return ""
 	}
 	return id.UserID
-}
-
-// IsGatewayPath reports whether a request for the escaped path p (as
-// r.URL.EscapedPath() gives it) is answered by the gateway itself and is
-// therefore never proxied, whatever the route table holds: /auth and
-// everything below it, /healthz, /readyz, the JWKS and the documentation
-// paths (even when the docs or assertions are disabled). Every spelling counts ("//auth/me",
-// "/x/../auth/me", "/%61uth/me", "/AUTH/me"). `gatewayd routes check` asks
-// it so that its answer is the server's.
-func IsGatewayPath(p string) bool {
-	return ownedBy(p, defaultOwned)
-}
-
-// defaultOwned is the set of exact gateway paths that exist whatever the
-// options (the docs paths are covered by isDocsPath).
-var defaultOwned = ownedPaths{exact: []string{"/healthz", "/readyz"}}
-
-// ownedBy reports whether the escaped path p is a gateway path of owned.
-// It checks the canonical path and, for a path Canonicalize refuses, the
-// decoded one: such a request must still never be proxied.
-func ownedBy(p string, owned ownedPaths) bool {
-	if c, err := proxy.Canonicalize("", p); err == nil && owned.ownsCanonical(c.Path) {
-		return true
-	}
-	if d, err := url.PathUnescape(p); err == nil {
-		return owned.ownsCanonical(d)
-	}
-	return false
 }
