@@ -18,6 +18,7 @@ var authEvents = []authcore.Event{
 var tokenReasons = []authcore.TokenReason{
 	authcore.TokenMissing, authcore.TokenMalformed, authcore.TokenSignature,
 	authcore.TokenExpired, authcore.TokenNotYet, authcore.TokenIssuer, authcore.TokenAudience,
+	authcore.TokenRevoked,
 }
 
 // AuthEvent counts an authentication outcome. Its signature matches
