@@ -95,6 +95,10 @@ type pxConfig struct {
 	// quiet logs at info level to nowhere, as a production access log
 	// costs, instead of collecting debug logs (benchmarks).
 	quiet bool
+	// tokens adjusts the token options (TTL, leeway, revocations).
+	tokens func(*authcore.TokenOptions)
+	// streams ends streams with the session (stream_guard.go).
+	streams gateway.StreamOptions
 }
 
 // pxGateway is a gateway.Server with real token verification (no database:
@@ -107,7 +111,11 @@ type pxGateway struct {
 
 func newPXGateway(t testing.TB, up *pxUpstream, cfg pxConfig) *pxGateway {
 	t.Helper()
-	tokens, err := authcore.NewAccessTokens(authcore.TokenOptions{Secret: testSecret})
+	topts := authcore.TokenOptions{Secret: testSecret}
+	if cfg.tokens != nil {
+		cfg.tokens(&topts)
+	}
+	tokens, err := authcore.NewAccessTokens(topts)
 	if err != nil {
 		t.Fatalf("tokens: %v", err)
 	}
@@ -147,6 +155,7 @@ func newPXGateway(t testing.TB, up *pxUpstream, cfg pxConfig) *pxGateway {
 		Tokens:         tokens,
 		TrustedProxies: cfg.trusted,
 		CORS:           cfg.cors,
+		Streams:        cfg.streams,
 		Proxy: gateway.ProxyOptions{
 			Router:     router,
 			Forwarders: forwarders,

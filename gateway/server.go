@@ -76,6 +76,9 @@ type Options struct {
 	// the gateway does not own (gateway/proxy). The zero value routes
 	// nothing: such requests get 404 route_not_found.
 	Proxy ProxyOptions
+	// Streams ends WebSocket and SSE streams with the session: at token
+	// expiry (plus Leeway) and on revocation (issue 13 §3).
+	Streams StreamOptions
 	// Now is the clock used for token lifetimes and rate-limit headers
 	// (nil → time.Now), injectable so tests never sleep.
 	Now func() time.Time
@@ -109,6 +112,8 @@ type Server struct {
 	unrouted echo.HandlerFunc
 	// routing is the proxy's route table, forwarders and header policy.
 	routing proxyTable
+	// streams ends long-lived streams with the session.
+	streams StreamOptions
 }
 
 // NewServer validates opts and builds the Echo instance with all routes and
@@ -160,6 +165,7 @@ func NewServer(opts Options) (*Server, error) {
 		now:       opts.Now,
 		checks:    opts.ReadyChecks,
 		metrics:   opts.Metrics,
+		streams:   opts.Streams,
 	}
 	if s.bodyLimit == 0 {
 		s.bodyLimit = DefaultAuthBodyLimit
