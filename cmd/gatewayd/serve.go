@@ -62,8 +62,20 @@ func serveConfig(ctx context.Context, cfg *config.Config, log *slog.Logger, star
 	// Metrics (ops.go): auth events, counted rate-limit decisions, and
 	// gauges read from the hasher, the limiter and the pool at scrape time.
 	m := metrics.New(metrics.Options{Version: version, Logger: log})
-	c, err := newCore(cfg, st, countedThrottle{limiter.AccountThrottle(), m}, m.AuthEvent)
+	bus, err := newRevocationBus(cfg, log)
 	if err != nil {
+		return fmt.Errorf("revocation bus: %w", err)
+	}
+	if bus != nil {
+		defer bus.Close()
+	}
+	c, err := newCore(cfg, st, countedThrottle{limiter.AccountThrottle(), m}, m.AuthEvent, publisherOf(bus))
+	if err != nil {
+		return err
+	}
+	// Revocations made while this replica was down still count: load the
+	// recent ones before the first request is verified.
+	if _, err := c.revocations.Sync(ctx, st, time.Now(), revocationWindow(cfg)); err != nil {
 		return err
 	}
 	if err := watchComponents(m, c, limiter); err != nil {
@@ -91,6 +103,7 @@ func serveConfig(ctx context.Context, cfg *config.Config, log *slog.Logger, star
 		DocsEnabled:   cfg.Docs.Enabled,
 		Limiter:       countedLimiter{limiter, m},
 		Proxy:         px.options,
+		Streams:       gateway.StreamOptions{Leeway: c.tokens.Leeway(), Revocations: c.revocations},
 		ReadyChecks:   readyChecks(cfg, st, limiter),
 		Metrics:       m,
 	})
@@ -121,6 +134,7 @@ func serveConfig(ctx context.Context, cfg *config.Config, log *slog.Logger, star
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.Serve(ln) }()
 	go purgeLoop(ctx, c, cfg.Auth.PurgeInterval, log)
+	go syncRevocations(ctx, c, bus, cfg, log)
 	log.Info("gatewayd listening", "addr", ln.Addr().String(), "version", version,
 		"database", cfg.DatabaseKind(), "routes", len(cfg.Routes))
 	if started != nil {
