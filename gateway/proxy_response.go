@@ -33,8 +33,9 @@ type proxyWriter struct {
 	// the header map after each, taking the gateway's headers with it.
 	informational bool
 	// stream, when set, ends a WebSocket or SSE response with the session
-	// (stream_guard.go); nil for anonymous requests.
+	// (stream_guard.go); nil for anonymous requests. It points at guard.
 	stream *streamGuard
+	guard  streamGuard
 }
 
 // Header returns the response headers (Echo's, shared with net/http).
