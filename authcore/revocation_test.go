@@ -197,3 +197,27 @@ func TestSyncLoadsRecentRevocationsAndPrunesOld(t *testing.T) {
 		t.Fatal("a cutoff older than the window survived Sync")
 	}
 }
+
+// TestCachedTokenOfRevokedUserIsRejected: the verified-token cache never
+// answers for a token whose user was revoked after it was cached, and the
+// uncached path agrees (issue 13 §2).
+func TestCachedTokenOfRevokedUserIsRejected(t *testing.T) {
+	for name, size := range map[string]int{"cached": 0, "cache off": -1} {
+		t.Run(name, func(t *testing.T) {
+			clock := newClock()
+			revs := authcore.NewRevocations()
+			tokens := newTokens(t, clock, func(o *authcore.TokenOptions) { o.Revocations = revs; o.CacheSize = size })
+			tok := issue(t, tokens)
+			if _, err := tokens.Verify(tok); err != nil {
+				t.Fatal(err)
+			}
+			revs.Apply(authcore.Revocation{UserID: "someone-else", Before: authcore.RevocationCutoff(clock.Now())})
+			if _, err := tokens.Verify(tok); err != nil {
+				t.Fatalf("another user's revocation rejected this token: %v", err)
+			}
+			revs.Apply(authcore.Revocation{UserID: testUser.ID, Before: authcore.RevocationCutoff(clock.Now())})
+			id, err := tokens.Verify(tok)
+			wantReason(t, id, err, authcore.TokenRevoked)
+		})
+	}
+}
