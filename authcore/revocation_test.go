@@ -221,3 +221,35 @@ func TestCachedTokenOfRevokedUserIsRejected(t *testing.T) {
 		})
 	}
 }
+
+// failingPublisher records what it was asked to publish and fails.
+type failingPublisher struct{ got []authcore.Revocation }
+
+func (p *failingPublisher) PublishRevocation(_ context.Context, rev authcore.Revocation) error {
+	p.got = append(p.got, rev)
+	return errors.New("redis down")
+}
+
+// TestRevocationStandsWhenPublishingFails: a Redis failure does not fail
+// the logout; the revocation is stored (other replicas poll it) and
+// applied here, and the failure is reported as an event.
+func TestRevocationStandsWhenPublishingFails(t *testing.T) {
+	pub := &failingPublisher{}
+	f := newFixture(t, func(_ *authcore.HasherOptions, o *authcore.ServiceOptions) { o.Publisher = pub })
+	s := f.register(t, "ada@example.com", "long enough password")
+	if err := f.svc.LogoutAll(context.Background(), s.User.ID); err != nil {
+		t.Fatalf("LogoutAll with Redis down: %v", err)
+	}
+	if len(pub.got) != 1 || pub.got[0].UserID != s.User.ID {
+		t.Fatalf("published %v, want the user's revocation", pub.got)
+	}
+	if !f.events.Has(authcore.EventRevocationPublishFailed) {
+		t.Error("no revocation_publish_failed event")
+	}
+	if _, err := f.tokens.Verify(s.AccessToken); !errors.Is(err, authcore.ErrInvalidToken) {
+		t.Fatalf("token after LogoutAll: %v, want revoked", err)
+	}
+	if revs, _ := f.store.RevocationsSince(context.Background(), time.Time{}); len(revs) != 1 {
+		t.Fatalf("stored revocations %v, want one", revs)
+	}
+}

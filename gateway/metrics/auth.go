@@ -12,6 +12,7 @@ var authEvents = []authcore.Event{
 	authcore.EventLoginSuccess, authcore.EventLoginFailure, authcore.EventRegister,
 	authcore.EventRefresh, authcore.EventRefreshReuse, authcore.EventLogout,
 	authcore.EventRehashFailed, authcore.EventThrottleError,
+	authcore.EventRevocationPublishFailed,
 }
 
 // tokenReasons are the authcore.TokenReason values with their own label.
