@@ -26,8 +26,14 @@ func TestDemoEndToEnd(t *testing.T) {
 	}, "--config", cfg, "demo", "--upstream-listen", upstream)
 	base := "http://" + listen
 	waitHTTP(t, base+"/healthz", 30*time.Second)
-	if !strings.Contains(p.output(), "/api/whoami") {
-		t.Errorf("demo did not print the curl lines; output:\n%s", p.output())
+	// The listener serves /healthz before the demo prints its lines, so
+	// on a loaded machine the output can lag the first answer.
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(p.output(), "/api/whoami"); {
+		if time.Now().After(deadline) {
+			t.Errorf("demo did not print the curl lines; output:\n%s", p.output())
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 
 	creds := `{"email":"Demo@Example.com","password":"correct horse battery"}`
