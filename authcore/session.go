@@ -10,7 +10,8 @@ import (
 
 // Refresh rotates a refresh token: the presented one is consumed and a new
 // one is returned with a fresh access token carrying the user's CURRENT
-// email and roles (so role changes reach clients within one access TTL).
+// email and roles (SetRoles also revokes the old tokens, so a client
+// picks up a role change at its next refresh, issue 13 §2).
 //
 // Every unusable token is ErrInvalidRefreshToken. A token that was already
 // rotated or revoked is a reuse: the store has revoked all of the user's
