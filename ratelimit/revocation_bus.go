@@ -34,6 +34,7 @@ type RevocationBus struct {
 	client  redis.UniversalClient
 	channel string
 	timeout time.Duration
+	idle    time.Duration
 	log     *slog.Logger
 }
 
@@ -48,14 +49,21 @@ type BusOptions struct {
 	// stored before it is published, so a slow Redis must not hold up the
 	// logout that caused it.
 	PublishTimeout time.Duration
+	// IdleTimeout is how long Run waits for any message before it pings
+	// Redis, and then for the PONG before it drops the connection and
+	// subscribes afresh (default 15s). A connection that died without a
+	// TCP reset would otherwise block forever and leave the replica on
+	// polling without saying so.
+	IdleTimeout time.Duration
 	// Logger receives one line per lost and regained subscription.
 	Logger *slog.Logger
 }
 
-// busIdleTimeout is how long Run waits for a message before it pings: a
-// connection that died without a TCP reset would otherwise block a read
-// forever and the replica would silently fall back to polling.
-const busIdleTimeout = 15 * time.Second
+// defaultBusIdleTimeout is BusOptions.IdleTimeout's default.
+const defaultBusIdleTimeout = 15 * time.Second
+
+// errNoPong means a ping went unanswered for a whole idle timeout.
+var errNoPong = errors.New("no reply to PING")
 
 // busRetryDelay spaces reconnection attempts while Redis is down.
 const busRetryDelay = time.Second
@@ -75,10 +83,15 @@ func NewRevocationBus(opts BusOptions) (*RevocationBus, error) {
 	if timeout <= 0 {
 		timeout = time.Second
 	}
+	idle := opts.IdleTimeout
+	if idle <= 0 {
+		idle = defaultBusIdleTimeout
+	}
 	return &RevocationBus{
 		client:  redis.NewUniversalClient(o),
 		channel: opts.Prefix + ":revocations",
 		timeout: timeout,
+		idle:    idle,
 		log:     opts.Logger,
 	}, nil
 }
@@ -98,44 +111,79 @@ func (b *RevocationBus) PublishRevocation(ctx context.Context, rev authcore.Revo
 // caller can re-read the database for what it may have missed while
 // disconnected. Both callbacks run on Run's goroutine.
 func (b *RevocationBus) Run(ctx context.Context, apply func(authcore.Revocation), subscribed func()) {
+	down := false
+	lost := func(err error) {
+		if !down {
+			down = true
+			b.log.Warn("revocation bus: subscription lost; revocations from other replicas arrive by polling until it is back", "err", err)
+		}
+	}
+	restored := func() {
+		if down {
+			b.log.Info("revocation bus: subscription restored")
+		}
+		down = false
+		subscribed()
+	}
+	for ctx.Err() == nil {
+		err := b.listen(ctx, apply, restored, lost)
+		if ctx.Err() != nil {
+			return
+		}
+		lost(err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(busRetryDelay):
+		}
+	}
+}
+
+// listen runs one PubSub until it fails. go-redis reconnects and
+// resubscribes by itself after a network error (the new *redis.Subscription
+// reaches onSubscribed); listen gives up only on a connection that stays
+// silent through a ping, which go-redis cannot notice, and returns so Run
+// starts over with a fresh PubSub.
+func (b *RevocationBus) listen(ctx context.Context, apply func(authcore.Revocation), onSubscribed func(), onLost func(error)) error {
 	ps := b.client.Subscribe(ctx)
+	defer ps.Close()
 	stop := context.AfterFunc(ctx, func() { _ = ps.Close() })
 	defer stop()
-	down := false
-	// Subscribe(ctx) with no channel only prepares the PubSub; this first
-	// SUBSCRIBE may fail while Redis is down, and the receive loop's
-	// reconnects retry it (go-redis resubscribes on every new connection).
+	// The first SUBSCRIBE may fail while Redis is down; the channel is
+	// recorded anyway and every reconnect subscribes to it.
 	_ = ps.Subscribe(ctx, b.channel)
-	for ctx.Err() == nil {
-		msg, err := ps.ReceiveTimeout(ctx, busIdleTimeout)
+	pinged := false
+	for {
+		msg, err := ps.ReceiveTimeout(ctx, b.idle)
 		if err != nil {
 			if ctx.Err() != nil {
-				return
+				return ctx.Err()
 			}
 			var netErr interface{ Timeout() bool }
-			if errors.As(err, &netErr) && netErr.Timeout() {
-				if perr := ps.Ping(ctx); perr == nil {
-					continue
+			if !errors.As(err, &netErr) || !netErr.Timeout() {
+				// A broken connection: go-redis reconnects on the next
+				// receive; pace the attempts while Redis is down.
+				onLost(err)
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(busRetryDelay):
 				}
+				continue
 			}
-			if !down {
-				down = true
-				b.log.Warn("revocation bus: subscription lost; revocations from other replicas arrive by polling until it is back", "err", err)
+			if pinged {
+				return errNoPong
 			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(busRetryDelay):
+			if err := ps.Ping(ctx); err != nil {
+				return fmt.Errorf("ping: %w", err)
 			}
+			pinged = true
 			continue
 		}
+		pinged = false
 		switch m := msg.(type) {
 		case *redis.Subscription:
-			if down {
-				b.log.Info("revocation bus: subscription restored")
-			}
-			down = false
-			subscribed()
+			onSubscribed()
 		case *redis.Message:
 			rev, ok := decodeRevocation(m.Payload)
 			if !ok {

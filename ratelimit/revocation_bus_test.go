@@ -3,7 +3,10 @@ package ratelimit_test
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/url"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,7 +27,12 @@ type busReceiver struct {
 
 func startBus(t *testing.T, url, prefix string, logs *logBuffer) *busReceiver {
 	t.Helper()
-	bus, err := ratelimit.NewRevocationBus(ratelimit.BusOptions{RedisURL: url, Prefix: prefix, Logger: newLogger(logs)})
+	return startBusWith(t, ratelimit.BusOptions{RedisURL: url, Prefix: prefix, Logger: newLogger(logs)})
+}
+
+func startBusWith(t *testing.T, opts ratelimit.BusOptions) *busReceiver {
+	t.Helper()
+	bus, err := ratelimit.NewRevocationBus(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,4 +108,101 @@ func TestRevocationBusResubscribesAfterRedisRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, 5*time.Second, "revocation after the restart", func() bool { revs, _ := r.state(); return len(revs) == 1 })
+}
+
+// freezingProxy forwards TCP to target until freeze, after which the
+// connections it already has go silent without being closed: the
+// half-dead connection a NAT timeout or a vanished host leaves behind,
+// which no read error ever reports. New connections work normally.
+type freezingProxy struct {
+	ln     net.Listener
+	target string
+	mu     sync.Mutex
+	frozen []*atomic.Bool
+}
+
+func startFreezingProxy(t *testing.T, target string) *freezingProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &freezingProxy{ln: ln, target: target}
+	t.Cleanup(func() { _ = ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", target)
+			if err != nil {
+				_ = c.Close()
+				continue
+			}
+			frozen := new(atomic.Bool)
+			p.mu.Lock()
+			p.frozen = append(p.frozen, frozen)
+			p.mu.Unlock()
+			pipe := func(dst, src net.Conn) {
+				defer dst.Close()
+				buf := make([]byte, 4096)
+				for {
+					n, err := src.Read(buf)
+					if err != nil {
+						return
+					}
+					if !frozen.Load() {
+						if _, err := dst.Write(buf[:n]); err != nil {
+							return
+						}
+					}
+				}
+			}
+			go pipe(up, c)
+			go pipe(c, up)
+			t.Cleanup(func() { _ = c.Close(); _ = up.Close() })
+		}
+	}()
+	return p
+}
+
+func (p *freezingProxy) freeze() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, f := range p.frozen {
+		f.Store(true)
+	}
+}
+
+// TestRevocationBusReplacesASilentConnection: when the subscription's
+// connection goes silent without an error, the unanswered ping makes the
+// bus subscribe afresh instead of waiting forever on it.
+func TestRevocationBusReplacesASilentConnection(t *testing.T) {
+	direct := redistest.URL(t)
+	u, err := url.Parse(direct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	px := startFreezingProxy(t, u.Host)
+	viaProxy := *u
+	viaProxy.Host = px.ln.Addr().String()
+	prefix := fmt.Sprintf("bus-silent-%d", time.Now().UnixNano())
+	logs := &logBuffer{}
+	r := startBusWith(t, ratelimit.BusOptions{RedisURL: viaProxy.String(), Prefix: prefix, Logger: newLogger(logs), IdleTimeout: 200 * time.Millisecond})
+	eventually(t, 5*time.Second, "subscribed", func() bool { _, n := r.state(); return n == 1 })
+	px.freeze()
+	eventually(t, 10*time.Second, "subscribed afresh after the silence", func() bool { _, n := r.state(); return n >= 2 })
+	pub, err := ratelimit.NewRevocationBus(ratelimit.BusOptions{RedisURL: direct, Prefix: prefix, Logger: newLogger(logs)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	if err := pub.PublishRevocation(context.Background(), authcore.Revocation{UserID: "u1", Before: time.Unix(1_900_000_001, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 5*time.Second, "revocation on the new connection", func() bool { revs, _ := r.state(); return len(revs) == 1 })
+	if logs.count("subscription lost") == 0 {
+		t.Error("the silent connection was replaced without a warning")
+	}
 }
