@@ -74,6 +74,9 @@ const (
 	TokenNotYet    TokenReason = "not_yet_valid"
 	TokenIssuer    TokenReason = "issuer"
 	TokenAudience  TokenReason = "audience"
+	// TokenRevoked: the user's sessions were revoked (logout-all, disable,
+	// role change, refresh-token reuse) after the token was issued.
+	TokenRevoked TokenReason = "revoked"
 )
 
 // ErrInvalidToken is the sentinel every TokenError matches, so the HTTP

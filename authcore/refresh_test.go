@@ -151,6 +151,11 @@ func TestRefreshIssuesCurrentEmailAndRoles(t *testing.T) {
 	if err := f.svc.SetRoles(context.Background(), "bob@example.com", []string{"user", "admin"}); err != nil {
 		t.Fatal(err)
 	}
+	// SetRoles revoked the user's access tokens up to the next whole
+	// second; a refresh waits that out (awaitCutoff) on the real clock, so
+	// the fixture's clock must pass it too, or the new token's iat would
+	// lie ahead of it (the verifier has no leeway here).
+	f.clock.Advance(time.Second)
 	s, err := refresh(f, reg.RefreshToken)
 	if err != nil {
 		t.Fatal(err)

@@ -55,7 +55,8 @@ type Store interface {
 	//  - unknown hash, or expired but never revoked → ErrNotFound;
 	//  - already revoked or replaced (a reuse) → the store revokes every
 	//    active token of that user in the same transaction and returns
-	//    ErrRefreshTokenReused.
+	//    ErrRefreshTokenReused together with the owner's id, so the
+	//    Service can revoke the access tokens too (issue 13 §2).
 	// Of N concurrent calls with one hash exactly one succeeds.
 	RotateRefreshToken(ctx context.Context, oldHash string, next *RefreshToken, now time.Time) (userID string, err error)
 	// RevokeRefreshToken revokes one token by hash. Unknown or already
@@ -71,6 +72,17 @@ type Store interface {
 	// purges at a time (Postgres uses an advisory lock); the others return
 	// 0, nil.
 	PurgeRefreshTokens(ctx context.Context, cutoff time.Time) (int64, error)
+
+	// SetRevokedBefore records that the user's access tokens issued before
+	// before are revoked. It keeps the later of the stored and the given
+	// value, so a delayed or repeated call can never un-revoke. A missing
+	// user → ErrNotFound.
+	SetRevokedBefore(ctx context.Context, userID string, before time.Time) error
+	// RevocationsSince returns every user whose revoked_before is after
+	// since, in no particular order. Replicas load it at startup and poll
+	// it, so a revocation published while they were not listening still
+	// arrives (issue 13 §2).
+	RevocationsSince(ctx context.Context, since time.Time) ([]Revocation, error)
 
 	// Ping checks the connection, for readiness probes.
 	Ping(ctx context.Context) error

@@ -80,6 +80,12 @@ type Auth struct {
 	PasswordMinLength int           `mapstructure:"password_min_length" json:"password_min_length"`
 	RefreshTTL        time.Duration `mapstructure:"refresh_ttl" json:"refresh_ttl"`
 	PurgeInterval     time.Duration `mapstructure:"purge_interval" json:"purge_interval"`
+	// RevocationPollInterval is how often every replica re-reads recent
+	// revocations from the database (issue 13 §2). With Redis, pub/sub
+	// spreads a revocation within a second and the poll is the safety net;
+	// without Redis (or while it is down) it is the propagation bound
+	// between replicas.
+	RevocationPollInterval time.Duration `mapstructure:"revocation_poll_interval" json:"revocation_poll_interval"`
 	// BodyLimit caps /auth request bodies in bytes, so nobody can make the
 	// gateway buffer megabytes of JSON before the password hasher runs.
 	BodyLimit int64 `mapstructure:"body_limit" json:"body_limit"`

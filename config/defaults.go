@@ -44,7 +44,9 @@ func Defaults() Config {
 			PasswordMinLength: 8,
 			RefreshTTL:        14 * 24 * time.Hour,
 			PurgeInterval:     time.Hour,
-			BodyLimit:         64 << 10,
+			// Bounds cross-replica revocation when Redis is absent or down.
+			RevocationPollInterval: 10 * time.Second,
+			BodyLimit:              64 << 10,
 		},
 		// OWASP's argon2id recommendation (m=19 MiB, t=2, p=1).
 		Password: Password{

@@ -50,6 +50,12 @@ type Route struct {
 	// AssertionAudience is the assertion's aud claim; empty means the
 	// route name.
 	AssertionAudience string `mapstructure:"assertion_audience" json:"assertion_audience,omitempty"`
+	// StreamMaxLifetime bounds how long a WebSocket or SSE stream opened
+	// through the route stays open (issue 13 §3). Omitted (nil): until the
+	// access token that opened it expires, plus jwt.leeway. A duration:
+	// that long instead. 0: no limit (logged at startup). A revocation of
+	// the user closes the stream in every case.
+	StreamMaxLifetime *time.Duration `mapstructure:"stream_max_lifetime" json:"stream_max_lifetime"`
 }
 
 // RouteMatch selects requests: host (exact or "*.example.com"), then the
@@ -128,6 +134,9 @@ func validateRoutes(routes []Route, ps *Problems) {
 			validateRate(ps, key+".rate_limit", r.RateLimit)
 		}
 		validateRouteAssertion(key, label, r, ps)
+		if r.StreamMaxLifetime != nil && *r.StreamMaxLifetime < 0 {
+			ps.addLine(key+".stream_max_lifetime", label+": stream_max_lifetime must not be negative (0 means no limit; omit it to end streams with the token)")
+		}
 	}
 }
 

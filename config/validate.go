@@ -81,6 +81,12 @@ func (c *Config) validateAuth(ps *Problems) {
 		ps.addf("auth.refresh_ttl", "must be longer than jwt.access_ttl (%s)", c.JWT.AccessTTL)
 	}
 	positiveDuration(ps, "auth.purge_interval", c.Auth.PurgeInterval)
+	// Under a second would turn the safety-net poll into database load on
+	// every replica; over an hour would make "Redis is down" mean "logout
+	// does not work" for that long.
+	if c.Auth.RevocationPollInterval < time.Second || c.Auth.RevocationPollInterval > time.Hour {
+		ps.addf("auth.revocation_poll_interval", "must be between 1s and 1h")
+	}
 	positive(ps, "auth.body_limit", c.Auth.BodyLimit)
 }
 

@@ -81,6 +81,9 @@ type Options struct {
 	// with an identity and serves the JWKS (assertion.go). The zero value
 	// turns both off.
 	Assertion AssertionOptions
+	// Streams ends WebSocket and SSE streams with the session: at token
+	// expiry (plus Leeway) and on revocation (issue 13 §3).
+	Streams StreamOptions
 	// Now is the clock used for token lifetimes and rate-limit headers
 	// (nil → time.Now), injectable so tests never sleep.
 	Now func() time.Time
@@ -119,6 +122,8 @@ type Server struct {
 	untrustedWarn warnLimiter
 	// assert signs identity assertions per route (assertion.go).
 	assert assertionTable
+	// streams ends long-lived streams with the session.
+	streams StreamOptions
 }
 
 // NewServer validates opts and builds the Echo instance with all routes and
@@ -174,6 +179,7 @@ func NewServer(opts Options) (*Server, error) {
 		now:       opts.Now,
 		checks:    opts.ReadyChecks,
 		metrics:   opts.Metrics,
+		streams:   opts.Streams,
 	}
 	if s.bodyLimit == 0 {
 		s.bodyLimit = DefaultAuthBodyLimit

@@ -81,6 +81,7 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash string, next *au
 			if _, err := revokeFamily(ctx, tx, owner, now); err != nil {
 				return err
 			}
+			userID = owner // the Service revokes the access tokens too
 			outcome = authcore.ErrRefreshTokenReused
 			return nil
 		case !expiresAt.After(now):
@@ -118,7 +119,9 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash string, next *au
 		return "", mapError("rotate refresh token", err)
 	}
 	if outcome != nil {
-		return "", fmt.Errorf("postgres: rotate refresh token: %w", outcome)
+		// userID is set only for a reuse: the owner, whose access tokens
+		// the Service then revokes.
+		return userID, fmt.Errorf("postgres: rotate refresh token: %w", outcome)
 	}
 	next.UserID = userID
 	return userID, nil

@@ -93,7 +93,12 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash string, next *au
 		return "", mapError("rotate refresh token", err)
 	}
 	if outcome != nil {
-		return "", fmt.Errorf("sqlite: rotate refresh token: %w", outcome)
+		if !errors.Is(outcome, authcore.ErrRefreshTokenReused) {
+			userID = ""
+		}
+		// userID is set only for a reuse: the owner, whose access tokens
+		// the Service then revokes.
+		return userID, fmt.Errorf("sqlite: rotate refresh token: %w", outcome)
 	}
 	next.UserID = userID
 	return userID, nil

@@ -102,8 +102,9 @@ func testRotateReused(t *testing.T, s authcore.Store) {
 	}
 	replay, userID, err := rotate(t, s, stolen.TokenHash) // the thief replays
 	requireIs(t, err, authcore.ErrRefreshTokenReused, "replaying a rotated token")
-	if userID != "" {
-		t.Errorf("user id %q returned with the error", userID)
+	if userID != victim.ID {
+		// The Service revokes the owner's access tokens (issue 13 §2).
+		t.Errorf("user id %q returned with the reuse error, want the owner %q", userID, victim.ID)
 	}
 	// The revocation must have been committed despite the error.
 	assertRevoked(t, s, next.TokenHash, "the token issued by the first rotation")

@@ -37,6 +37,7 @@ func Run(t *testing.T, newStore func(t *testing.T) authcore.Store) {
 	cases = append(cases, tokenCases()...)
 	cases = append(cases, rotationCases()...)
 	cases = append(cases, signingKeyCases()...)
+	cases = append(cases, revocationCases()...)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.run(t, newStore(t))

@@ -46,11 +46,16 @@ type core struct {
 	hasher  *authcore.Hasher
 	tokens  *authcore.AccessTokens
 	service *authcore.Service
+	// revocations is this process's copy of the users' revoked_before,
+	// shared by the token verifier, the Service and the stream guards.
+	revocations *authcore.Revocations
 }
 
 // newCore builds the hasher, the token key ring and the Service over an
-// opened store. throttle and onEvent may be nil.
-func newCore(cfg *config.Config, st store, throttle authcore.LoginThrottle, onEvent func(authcore.Event)) (*core, error) {
+// opened store. throttle, onEvent and publisher (the Redis revocation bus,
+// when configured) may be nil.
+func newCore(cfg *config.Config, st store, throttle authcore.LoginThrottle, onEvent func(authcore.Event), publisher authcore.RevocationPublisher) (*core, error) {
+	revs := authcore.NewRevocations()
 	hasher := authcore.NewHasher(authcore.HasherOptions{
 		Params: authcore.Argon2Params{
 			Memory:      uint32(cfg.Password.MemoryKiB),
@@ -62,7 +67,9 @@ func newCore(cfg *config.Config, st store, throttle authcore.LoginThrottle, onEv
 		MaxConcurrent: cfg.Password.MaxConcurrent,
 		QueueWait:     cfg.Password.QueueWait,
 	})
-	tokens, err := authcore.NewAccessTokens(tokenOptions(cfg))
+	topts := tokenOptions(cfg)
+	topts.Revocations = revs
+	tokens, err := authcore.NewAccessTokens(topts)
 	if err != nil {
 		return nil, fmt.Errorf("access tokens: %w", err)
 	}
@@ -73,8 +80,10 @@ func newCore(cfg *config.Config, st store, throttle authcore.LoginThrottle, onEv
 		PasswordMinLength: cfg.Auth.PasswordMinLength,
 		Throttle:          throttle,
 		OnEvent:           onEvent,
+		Revocations:       revs,
+		Publisher:         publisher,
 	})
-	return &core{store: st, hasher: hasher, tokens: tokens, service: service}, nil
+	return &core{store: st, hasher: hasher, tokens: tokens, service: service, revocations: revs}, nil
 }
 
 // tokenOptions maps the jwt section onto authcore. Leeway is passed as is:
@@ -102,12 +111,16 @@ func cacheSize(n int) int {
 
 // openCore loads the store for commands that need the domain but no server
 // (users, migrate). The caller closes core.store.
-func openCore(ctx context.Context, cfg *config.Config) (*core, error) {
+//
+// When Redis is configured, revocations the command makes (users disable,
+// revoke-sessions, set-roles) are published to the running replicas;
+// publisher is nil otherwise, and they learn of them by polling.
+func openCore(ctx context.Context, cfg *config.Config, publisher authcore.RevocationPublisher, onEvent func(authcore.Event)) (*core, error) {
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	c, err := newCore(cfg, st, nil, nil)
+	c, err := newCore(cfg, st, nil, onEvent, publisher)
 	if err != nil {
 		st.Close()
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/authgate/gatewayd/config"
 	"github.com/authgate/gatewayd/gateway"
@@ -46,9 +47,24 @@ func proxyRoutes(routes []config.Route) ([]proxy.Route, error) {
 			RateLimit:         r.RateLimit,
 			AllowPathParams:   r.AllowPathParams,
 			CaseInsensitive:   r.CaseInsensitive,
+			StreamMaxLifetime: streamLifetime(r.StreamMaxLifetime),
 		})
 	}
 	return out, errors.Join(errs...)
+}
+
+// streamLifetime maps the config's stream_max_lifetime (omitted → with the
+// token, 0 → never) onto proxy.Route's (0 → with the token, NoStreamLimit
+// → never).
+func streamLifetime(d *time.Duration) time.Duration {
+	switch {
+	case d == nil:
+		return 0
+	case *d == 0:
+		return proxy.NoStreamLimit
+	default:
+		return *d
+	}
 }
 
 // buildRouter builds the route table exactly as serve does, so `config
@@ -111,6 +127,12 @@ func newProxySetup(cfg *config.Config, log *slog.Logger) (*proxySetup, error) {
 	forwarders := make(map[string]*proxy.Forwarder, len(cfg.Routes))
 	for _, r := range router.Routes() {
 		forwarders[r.Name] = proxy.NewForwarder(r, transport, fopts)
+		if r.StreamMaxLifetime == proxy.NoStreamLimit && r.Auth != proxy.AuthPublic {
+			// An operator's explicit choice, but one that weakens "logout
+			// ends the session": say so once.
+			log.Warn("streams on this route outlive the access token that opened them (stream_max_lifetime: 0); they still close when the user is revoked",
+				"route", r.Name)
+		}
 	}
 	return &proxySetup{
 		options: gateway.ProxyOptions{

@@ -83,8 +83,20 @@ func serveConfig(ctx context.Context, cfg *config.Config, log *slog.Logger, star
 	}()
 	// Metrics (ops.go): auth events, counted rate-limit decisions, and
 	// gauges read from the hasher, the limiter and the pool at scrape time.
-	c, err := newCore(cfg, st, countedThrottle{limiter.AccountThrottle(), m}, m.AuthEvent)
+	bus, err := newRevocationBus(cfg, log)
 	if err != nil {
+		return fmt.Errorf("revocation bus: %w", err)
+	}
+	if bus != nil {
+		defer bus.Close()
+	}
+	c, err := newCore(cfg, st, countedThrottle{limiter.AccountThrottle(), m}, m.AuthEvent, publisherOf(bus))
+	if err != nil {
+		return err
+	}
+	// Revocations made while this replica was down still count: load the
+	// recent ones before the first request is verified.
+	if _, err := c.revocations.Sync(ctx, st, time.Now(), revocationWindow(cfg)); err != nil {
 		return err
 	}
 	if err := watchComponents(m, c, limiter); err != nil {
@@ -126,6 +138,7 @@ func serveConfig(ctx context.Context, cfg *config.Config, log *slog.Logger, star
 		Limiter:       countedLimiter{limiter, m},
 		Proxy:         px.options,
 		Assertion:     assertionOptions(cfg, signer),
+		Streams:       gateway.StreamOptions{Leeway: c.tokens.Leeway(), Revocations: c.revocations},
 		ReadyChecks:   readyChecks(cfg, st, limiter),
 		Metrics:       m,
 	})
@@ -154,6 +167,7 @@ func serveConfig(ctx context.Context, cfg *config.Config, log *slog.Logger, star
 	go func() { serveErr <- httpSrv.Serve(ln) }()
 	go purgeLoop(ctx, c, cfg.Auth.PurgeInterval, log)
 	go reloadAssertionKeys(ctx, cfg, st, signer, log)
+	go syncRevocations(ctx, c, bus, cfg, log)
 
 	select {
 	case err := <-serveErr:
