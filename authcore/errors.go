@@ -32,6 +32,13 @@ var (
 	// ErrInsufficientRole means a valid identity lacks every role a resource
 	// accepts.
 	ErrInsufficientRole = errors.New("insufficient role")
+	// ErrUnavailable means the store could not be reached or answered too
+	// late: connection refused, pool exhausted past its wait, a deadline,
+	// SQLITE_BUSY past busy_timeout (issue 11). The condition is temporary
+	// and not the client's fault, so the HTTP layer answers 503 with
+	// Retry-After instead of a 500 that reads like a bug. Stores wrap it
+	// around the driver error with %w, so the cause is still logged.
+	ErrUnavailable = errors.New("store unavailable")
 	// ErrInvalidHash means a stored password hash is not an argon2id PHC
 	// string this package accepts, or carries absurd parameters. It signals
 	// a corrupt or foreign row, never a wrong password, so it is a 500.

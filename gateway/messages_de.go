@@ -17,6 +17,7 @@ func messagesDE() messages {
 			codeInvalidToken:         {"Ungültiges Zugriffstoken", "Ein gültiges Zugriffstoken ist erforderlich: Es fehlt, ist fehlerhaft, abgelaufen oder anderweitig ungültig."},
 			codeInsufficientRole:     {"Unzureichende Rolle", "Ihr Konto hat keine Rolle, die Zugriff auf diese Ressource gewährt."},
 			codeServerBusy:           {"Server ausgelastet", "Der Server ist vorübergehend überlastet. Bitte versuchen Sie es in Kürze erneut."},
+			codeServiceUnavailable:   {"Dienst nicht verfügbar", "Der Dienst ist vorübergehend nicht verfügbar. Bitte versuchen Sie es in einigen Sekunden erneut."},
 			codeRateLimited:          {"Zu viele Anfragen", "Das Anfragelimit wurde überschritten. Bitte warten Sie, bevor Sie es erneut versuchen."},
 			codeNotFound:             {"Nicht gefunden", "Die angeforderte Ressource existiert nicht."},
 			codeMethodNotAllowed:     {"Methode nicht erlaubt", "Diese Ressource unterstützt die Anfragemethode nicht."},

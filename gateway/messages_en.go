@@ -17,6 +17,7 @@ func messagesEN() messages {
 			codeInvalidToken:         {"Invalid access token", "A valid access token is required: it is missing, malformed, expired or otherwise invalid."},
 			codeInsufficientRole:     {"Insufficient role", "Your account does not have a role that grants access to this resource."},
 			codeServerBusy:           {"Server busy", "The server is temporarily overloaded. Please try again shortly."},
+			codeServiceUnavailable:   {"Service unavailable", "The service is temporarily unavailable. Please try again in a few seconds."},
 			codeRateLimited:          {"Too many requests", "The rate limit has been exceeded. Please wait before retrying."},
 			codeNotFound:             {"Not found", "The requested resource does not exist."},
 			codeMethodNotAllowed:     {"Method not allowed", "This resource does not support the request method."},

@@ -17,6 +17,7 @@ func messagesES() messages {
 			codeInvalidToken:         {"Token de acceso no válido", "Se requiere un token de acceso válido: falta, está mal formado, ha caducado o no es válido."},
 			codeInsufficientRole:     {"Rol insuficiente", "Su cuenta no tiene ningún rol que permita acceder a este recurso."},
 			codeServerBusy:           {"Servidor ocupado", "El servidor está sobrecargado temporalmente. Inténtelo de nuevo en breve."},
+			codeServiceUnavailable:   {"Servicio no disponible", "El servicio no está disponible temporalmente. Inténtelo de nuevo en unos segundos."},
 			codeRateLimited:          {"Demasiadas solicitudes", "Se ha superado el límite de solicitudes. Espere antes de volver a intentarlo."},
 			codeNotFound:             {"No encontrado", "El recurso solicitado no existe."},
 			codeMethodNotAllowed:     {"Método no permitido", "Este recurso no admite el método de la solicitud."},

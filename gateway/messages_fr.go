@@ -17,6 +17,7 @@ func messagesFR() messages {
 			codeInvalidToken:         {"Jeton d’accès invalide", "Un jeton d’accès valide est requis : il est absent, mal formé, expiré ou invalide."},
 			codeInsufficientRole:     {"Rôle insuffisant", "Votre compte n’a aucun rôle donnant accès à cette ressource."},
 			codeServerBusy:           {"Serveur surchargé", "Le serveur est temporairement surchargé. Veuillez réessayer dans un instant."},
+			codeServiceUnavailable:   {"Service indisponible", "Le service est temporairement indisponible. Veuillez réessayer dans quelques secondes."},
 			codeRateLimited:          {"Trop de requêtes", "La limite de requêtes a été dépassée. Veuillez patienter avant de réessayer."},
 			codeNotFound:             {"Introuvable", "La ressource demandée n’existe pas."},
 			codeMethodNotAllowed:     {"Méthode non autorisée", "Cette ressource ne prend pas en charge la méthode de la requête."},
