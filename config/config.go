@@ -79,6 +79,10 @@ type Auth struct {
 	// PasswordMinLength is at least 8, the security guide's floor.
 	PasswordMinLength int           `mapstructure:"password_min_length" json:"password_min_length"`
 	RefreshTTL        time.Duration `mapstructure:"refresh_ttl" json:"refresh_ttl"`
+	// RefreshReuseGrace is how long after a rotation the rotated refresh
+	// token may come back without revoking the user's sessions (issue 11);
+	// 0s is strict. See SECURITY.md for the trade-off.
+	RefreshReuseGrace time.Duration `mapstructure:"refresh_reuse_grace" json:"refresh_reuse_grace"`
 	PurgeInterval     time.Duration `mapstructure:"purge_interval" json:"purge_interval"`
 	// BodyLimit caps /auth request bodies in bytes, so nobody can make the
 	// gateway buffer megabytes of JSON before the password hasher runs.

@@ -43,6 +43,7 @@ func Defaults() Config {
 			DefaultRoles:      []string{},
 			PasswordMinLength: 8,
 			RefreshTTL:        14 * 24 * time.Hour,
+			RefreshReuseGrace: 0,
 			PurgeInterval:     time.Hour,
 			BodyLimit:         64 << 10,
 		},
