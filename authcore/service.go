@@ -59,7 +59,7 @@ type LoginThrottle interface {
 
 // ServiceOptions configure a Service. Zero values take the defaults.
 type ServiceOptions struct {
-	RefreshTTL        time.Duration // default DefaultRefreshTTL
+	RefreshTTL time.Duration // default DefaultRefreshTTL
 	// RefreshReuseGrace is how long after a rotation the rotated token may
 	// come back without counting as theft (0: never; see ReplayIsReuse).
 	RefreshReuseGrace time.Duration
