@@ -68,6 +68,7 @@ func Defaults() Config {
 			Prefix:       "gatewayd",
 			OnStoreError: OnStoreErrorFallback,
 			StoreTimeout: 50 * time.Millisecond,
+			DegradeAfter: 500 * time.Millisecond,
 			Login:        "10-M",
 			Register:     "5-H",
 			Refresh:      "60-M",
