@@ -23,17 +23,24 @@ type HasherOptions struct {
 	// stored in them, so changing Params never locks anyone out.
 	Params Argon2Params
 	// MaxConcurrent caps simultaneous hash/verify operations. Zero means
-	// 2×GOMAXPROCS: argon2id with p=1 keeps one core busy, so more than
-	// GOMAXPROCS cannot raise throughput; the factor two lets a core pick
-	// up the next hash without waiting for a scheduler round trip. Peak
-	// hashing memory is MaxConcurrent × Params.Memory KiB (about 600 MiB
-	// on 16 cores with the defaults): size containers for it.
+	// DefaultMaxConcurrent. Peak hashing memory is MaxConcurrent ×
+	// Params.Memory KiB: size containers for it.
 	MaxConcurrent int
 	// QueueWait is how long a caller waits for a slot before getting
 	// ErrServerBusy. Zero means DefaultQueueWait; negative means do not
 	// wait at all.
 	QueueWait time.Duration
 }
+
+// DefaultMaxConcurrent is the hashing cap when none is configured: half
+// the cores, at least one. Argon2id with p=1 keeps one core busy for its
+// whole run, so a cap of GOMAXPROCS or more lets a login flood take every
+// core and starve the proxied traffic the gateway exists for; measured on
+// 2 cores, a cap of 4 (the old default of 2 × GOMAXPROCS) put the p99 of
+// an authenticated proxied route during a flood at many times its idle
+// value (bench/README.md, issue 11). Half the cores keeps the other half
+// for proxying while still using the machine for logins.
+func DefaultMaxConcurrent() int { return max(1, runtime.GOMAXPROCS(0)/2) }
 
 // Hasher hashes and verifies passwords with argon2id in PHC format.
 //
@@ -61,7 +68,7 @@ func NewHasher(opts HasherOptions) *Hasher {
 	}
 	n := opts.MaxConcurrent
 	if n <= 0 {
-		n = 2 * runtime.GOMAXPROCS(0)
+		n = DefaultMaxConcurrent()
 	}
 	wait := opts.QueueWait
 	if wait == 0 {
@@ -76,6 +83,9 @@ func NewHasher(opts HasherOptions) *Hasher {
 	h.dummy = phcHash{params: params, salt: salt, key: derive(secret, salt, params)}
 	return h
 }
+
+// MaxConcurrent reports the hashing cap in force.
+func (h *Hasher) MaxConcurrent() int { return cap(h.sem) }
 
 // Params returns the parameters new hashes use.
 func (h *Hasher) Params() Argon2Params { return h.params }

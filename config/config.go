@@ -97,7 +97,8 @@ type Password struct {
 	Parallelism int `mapstructure:"parallelism" json:"parallelism"`
 	SaltLength  int `mapstructure:"salt_length" json:"salt_length"`
 	KeyLength   int `mapstructure:"key_length" json:"key_length"`
-	// MaxConcurrent is 0 for "2 × CPU", resolved by the hasher.
+	// MaxConcurrent is 0 for authcore.DefaultMaxConcurrent (half the
+	// cores, at least one), resolved by the hasher.
 	MaxConcurrent int           `mapstructure:"max_concurrent" json:"max_concurrent"`
 	QueueWait     time.Duration `mapstructure:"queue_wait" json:"queue_wait"`
 }

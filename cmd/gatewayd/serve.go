@@ -27,6 +27,9 @@ func serve(ctx context.Context, configPath string, e env) int {
 	// go-redis logs through a process-wide logger with no per-client
 	// option; this is the one place it is set (see RouteRedisLogs).
 	ratelimit.RouteRedisLogs(log)
+	// Process-wide like the above, so set here and not in serveConfig,
+	// which tests and the demo run inside other processes.
+	setMemoryLimit(cfg.Password, e.getenv, log)
 	if err := serveConfig(ctx, cfg, log, nil); err != nil {
 		log.Error("gatewayd stopped", "err", err)
 		return 1
