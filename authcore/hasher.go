@@ -53,8 +53,11 @@ type Hasher struct {
 	sem       chan struct{}
 	queueWait time.Duration
 	dummy     phcHash
-	inFlight  atomic.Int64
-	refused   atomic.Uint64
+	// currentCost is a moving average of how long deriving a key with the
+	// current parameters takes (nanoseconds); padOutdated uses it.
+	currentCost atomic.Int64
+	inFlight    atomic.Int64
+	refused     atomic.Uint64
 }
 
 // NewHasher builds a Hasher and precomputes the dummy hash DummyVerify
@@ -80,7 +83,9 @@ func NewHasher(opts HasherOptions) *Hasher {
 	// real, freshly hashed account costs.
 	secret := rand.Text()
 	salt := randomBytes(params.SaltLength)
+	start := time.Now()
 	h.dummy = phcHash{params: params, salt: salt, key: derive(secret, salt, params)}
+	h.currentCost.Store(int64(time.Since(start)))
 	return h
 }
 
@@ -114,11 +119,47 @@ func (h *Hasher) Verify(ctx context.Context, password, phc string) (ok, needsReh
 	if err != nil {
 		return false, false, err
 	}
-	ok, err = h.verify(ctx, NormalizePassword(password), stored)
-	if err != nil || !ok {
+	ok, took, err := h.verify(ctx, NormalizePassword(password), stored)
+	if err != nil {
 		return false, false, err
 	}
+	if !ok {
+		if stored.params != h.params {
+			h.padOutdated(ctx, took)
+		}
+		return false, false, nil
+	}
 	return true, stored.params != h.params, nil
+}
+
+// padOutdated makes a failed Verify against a hash with older (cheaper)
+// parameters last as long as one with the current parameters, which is
+// what DummyVerify costs for an unknown email (issue 11). Without it, a
+// wrong password for a dormant account that still has a pre-upgrade hash
+// answers measurably faster than an unknown email, and tells an attacker
+// the account exists. The wait is a sleep, outside the hashing slot: it
+// costs no CPU or memory. It cannot help when the stored parameters are
+// costlier than the current ones (the cost was lowered): SECURITY.md
+// documents that residual.
+func (h *Hasher) padOutdated(ctx context.Context, took time.Duration) {
+	wait := time.Duration(h.currentCost.Load()) - took
+	if wait <= 0 {
+		return
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// Outdated reports whether a stored hash was made with parameters other
+// than the current ones (or cannot be parsed), for the operator's count of
+// hashes an upgrade has not reached yet (`gatewayd users list`).
+func (h *Hasher) Outdated(phc string) bool {
+	stored, err := parsePHC(phc)
+	return err != nil || stored.params != h.params
 }
 
 // DummyVerify spends the same time as a failed Verify, for unknown users:
@@ -128,7 +169,7 @@ func (h *Hasher) Verify(ctx context.Context, password, phc string) (ok, needsReh
 // against capacity exactly like a real attempt. Only ErrServerBusy or a
 // context error are returned.
 func (h *Hasher) DummyVerify(ctx context.Context, password string) error {
-	_, err := h.verify(ctx, NormalizePassword(password), h.dummy)
+	_, _, err := h.verify(ctx, NormalizePassword(password), h.dummy)
 	return err
 }
 
@@ -139,16 +180,26 @@ func (h *Hasher) InFlight() int { return int(h.inFlight.Load()) }
 func (h *Hasher) Refused() uint64 { return h.refused.Load() }
 
 // verify derives a key for the normalized password with stored's own
-// parameters and compares it in constant time.
-func (h *Hasher) verify(ctx context.Context, password string, stored phcHash) (bool, error) {
+// parameters, compares it in constant time, and reports how long deriving
+// took (the wait for a slot excluded).
+func (h *Hasher) verify(ctx context.Context, password string, stored phcHash) (bool, time.Duration, error) {
 	if err := h.acquire(ctx); err != nil {
-		return false, err
+		return false, 0, err
 	}
+	start := time.Now()
 	key := derive(password, stored.salt, stored.params)
+	took := time.Since(start)
 	h.release()
+	if stored.params == h.params {
+		// Moving average over 8 runs, so the padding follows the machine's
+		// load without one slow run setting it. Racing updates may lose
+		// one sample; that only blurs the average.
+		old := h.currentCost.Load()
+		h.currentCost.Store(old + (int64(took)-old)/8)
+	}
 	// Constant-time so the comparison leaks nothing about how many leading
 	// bytes matched.
-	return subtle.ConstantTimeCompare(key, stored.key) == 1, nil
+	return subtle.ConstantTimeCompare(key, stored.key) == 1, took, nil
 }
 
 // acquire takes a hashing slot, waiting at most queueWait.
