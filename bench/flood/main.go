@@ -11,7 +11,7 @@
 // and prints one Markdown table. Every process is stopped before it exits;
 // all traffic stays on 127.0.0.1.
 //
-// Usage: go run ./bench/flood [-flood 20s] [-caps 0,2,4,8] [-limits on,off]
+// Usage: go run ./bench/flood [-flood 20s] [-caps 0,2,4,8] [-limits on,off] [-env "GOGC=200"]
 //
 // Cap 0 is the default (authcore.DefaultMaxConcurrent). Limit "on" is what
 // serve does by default (a memory limit derived from the cap); "off" runs
@@ -50,13 +50,18 @@ const (
 	baseMiB  = 64
 )
 
+// gatewayEnv is -env, added to gatewayd's environment in every row.
+var gatewayEnv []string
+
 func main() {
 	flood := flag.Duration("flood", 20*time.Second, "length of the login flood per row")
 	idle := flag.Duration("idle", 5*time.Second, "length of the idle latency measurement per row")
 	logins := flag.Int("logins", 200, "concurrent login loops")
 	capsFlag := flag.String("caps", "0,2,4,8", "password.max_concurrent values (0: default)")
 	limitsFlag := flag.String("limits", "on,off", "memory limit modes: on (derived from the cap) or off (GOMEMLIMIT=off)")
+	extraEnv := flag.String("env", "", "extra environment for gatewayd, space-separated (e.g. \"GOGC=200\")")
 	flag.Parse()
+	gatewayEnv = strings.Fields(*extraEnv)
 	if err := run(*flood, *idle, *logins, *capsFlag, *limitsFlag); err != nil {
 		fmt.Fprintln(os.Stderr, "flood:", err)
 		os.Exit(1)
@@ -143,6 +148,7 @@ func row(work, upAddr string, capN int, mode string, flood, idle time.Duration, 
 	if mode == "off" {
 		gw.Env = append(gw.Env, "GOMEMLIMIT=off")
 	}
+	gw.Env = append(gw.Env, gatewayEnv...)
 	var logs bytes.Buffer
 	gw.Stdout, gw.Stderr = &logs, &logs
 	if err := gw.Start(); err != nil {
