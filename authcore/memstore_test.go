@@ -131,12 +131,14 @@ func (m *memStore) CreateRefreshToken(_ context.Context, t *authcore.RefreshToke
 	return nil
 }
 
-func (m *memStore) RotateRefreshToken(_ context.Context, oldHash string, next *authcore.RefreshToken, now time.Time) (string, error) {
+func (m *memStore) RotateRefreshToken(_ context.Context, oldHash string, next *authcore.RefreshToken, now time.Time, grace time.Duration) (string, error) {
 	defer m.enter()()
 	old, ok := m.tokens[oldHash]
 	switch {
 	case !ok:
 		return "", fmt.Errorf("memstore: rotate: %w", authcore.ErrNotFound)
+	case old.RevokedAt != nil && !authcore.ReplayIsReuse(old.ReplacedBy != nil, *old.RevokedAt, now, grace):
+		return "", fmt.Errorf("memstore: rotate: %w", authcore.ErrRefreshTokenRevoked)
 	case old.RevokedAt != nil:
 		m.revokeUser(old.UserID, now)
 		return old.UserID, fmt.Errorf("memstore: rotate: %w", authcore.ErrRefreshTokenReused)

@@ -35,9 +35,9 @@ const (
 	EventLoginFailure Event = "login_failure"
 	EventRegister     Event = "register"
 	EventRefresh      Event = "refresh"
-	// EventRefreshReuse means a rotated or revoked refresh token came back:
-	// either the client raced itself or the token was stolen. All of the
-	// user's sessions were revoked.
+	// EventRefreshReuse means a rotated refresh token came back after the
+	// reuse grace: either the client raced itself or the token was stolen.
+	// All of the user's sessions were revoked.
 	EventRefreshReuse Event = "refresh_reuse"
 	EventLogout       Event = "logout"
 	// EventRehashFailed means a login succeeded but upgrading the stored
@@ -66,7 +66,10 @@ type LoginThrottle interface {
 
 // ServiceOptions configure a Service. Zero values take the defaults.
 type ServiceOptions struct {
-	RefreshTTL        time.Duration // default DefaultRefreshTTL
+	RefreshTTL time.Duration // default DefaultRefreshTTL
+	// RefreshReuseGrace is how long after a rotation the rotated token may
+	// come back without counting as theft (0: never; see ReplayIsReuse).
+	RefreshReuseGrace time.Duration
 	RegistrationOpen  bool          // false: Register returns ErrRegistrationClosed
 	DefaultRoles      []string      // roles given to self-registered users
 	PasswordMinLength int           // runes after NFKC; default DefaultPasswordMinLength
@@ -89,6 +92,7 @@ type Service struct {
 	hasher      *Hasher
 	tokens      *AccessTokens
 	refreshTTL  time.Duration
+	reuseGrace  time.Duration
 	open        bool
 	roles       []string
 	minLength   int
@@ -107,6 +111,7 @@ func NewService(store Store, hasher *Hasher, tokens *AccessTokens, opts ServiceO
 		hasher:      hasher,
 		tokens:      tokens,
 		refreshTTL:  opts.RefreshTTL,
+		reuseGrace:  opts.RefreshReuseGrace,
 		open:        opts.RegistrationOpen,
 		roles:       slices.Clone(opts.DefaultRoles),
 		minLength:   opts.PasswordMinLength,

@@ -14,9 +14,10 @@ import (
 // picks up a role change at its next refresh, issue 13 §2).
 //
 // Every unusable token is ErrInvalidRefreshToken. A token that was already
-// rotated or revoked is a reuse: the store has revoked all of the user's
-// tokens, and the error also matches ErrRefreshTokenReused (RFC 6819
-// §5.2.2.3, OAuth 2.0 Security BCP §4.14).
+// rotated, outside the reuse grace, is a reuse: the store has revoked all of
+// the user's tokens, and the error also matches ErrRefreshTokenReused (RFC
+// 6819 §5.2.2.3, OAuth 2.0 Security BCP §4.14). A token revoked by a logout,
+// or rotated within the grace, is only refused (ErrRefreshTokenRevoked).
 func (s *Service) Refresh(ctx context.Context, refreshToken string, meta ClientMeta) (*Session, error) {
 	// Garbage never costs a database round trip.
 	if !wellFormedRefreshToken(refreshToken) {
@@ -24,8 +25,10 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string, meta ClientM
 	}
 	raw := newRefreshToken()
 	next := s.newRefreshRecord(raw, meta)
-	userID, err := s.store.RotateRefreshToken(ctx, HashRefreshToken(refreshToken), next, next.IssuedAt)
+	userID, err := s.store.RotateRefreshToken(ctx, HashRefreshToken(refreshToken), next, next.IssuedAt, s.reuseGrace)
 	switch {
+	case errors.Is(err, ErrRefreshTokenRevoked):
+		return nil, fmt.Errorf("%w: %w", ErrInvalidRefreshToken, ErrRefreshTokenRevoked)
 	case errors.Is(err, ErrRefreshTokenReused):
 		s.emit(EventRefreshReuse)
 		// Someone holds a copy of a refresh token, so the access tokens

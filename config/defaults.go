@@ -43,6 +43,7 @@ func Defaults() Config {
 			DefaultRoles:      []string{},
 			PasswordMinLength: 8,
 			RefreshTTL:        14 * 24 * time.Hour,
+			RefreshReuseGrace: 0,
 			PurgeInterval:     time.Hour,
 			// Bounds cross-replica revocation when Redis is absent or down.
 			RevocationPollInterval: 10 * time.Second,
@@ -69,6 +70,7 @@ func Defaults() Config {
 			Prefix:       "gatewayd",
 			OnStoreError: OnStoreErrorFallback,
 			StoreTimeout: 50 * time.Millisecond,
+			DegradeAfter: 500 * time.Millisecond,
 			Login:        "10-M",
 			Register:     "5-H",
 			Refresh:      "60-M",

@@ -31,6 +31,9 @@ type RateLimit struct {
 	Prefix       string        `mapstructure:"prefix" json:"prefix"`
 	OnStoreError string        `mapstructure:"on_store_error" json:"on_store_error"`
 	StoreTimeout time.Duration `mapstructure:"store_timeout" json:"store_timeout"`
+	// DegradeAfter is how long Redis calls must keep failing before the
+	// instance switches to on_store_error (ratelimit.Options.DegradeAfter).
+	DegradeAfter time.Duration `mapstructure:"degrade_after" json:"degrade_after"`
 	Login        string        `mapstructure:"login" json:"login"`
 	Register     string        `mapstructure:"register" json:"register"`
 	Refresh      string        `mapstructure:"refresh" json:"refresh"`
@@ -69,6 +72,9 @@ func validateRate(ps *Problems, key, rate string) {
 	}
 }
 
+// maxDegradeAfter mirrors ratelimit.MaxDegradeAfter.
+const maxDegradeAfter = 10 * time.Second
+
 // validate checks the ratelimit section.
 func (r RateLimit) validate(ps *Problems) {
 	switch r.Store {
@@ -92,6 +98,11 @@ func (r RateLimit) validate(ps *Problems) {
 		ps.addf("ratelimit.prefix", "%q must be non-empty and use only letters, digits, _, - and . (it starts every Redis key)", r.Prefix)
 	}
 	positiveDuration(ps, "ratelimit.store_timeout", r.StoreTimeout)
+	// Same bound as ratelimit.MaxDegradeAfter, so config check refuses what
+	// serve refuses (config imports no project package).
+	if r.DegradeAfter <= 0 || r.DegradeAfter > maxDegradeAfter {
+		ps.addf("ratelimit.degrade_after", "must be more than 0s and at most %s", maxDegradeAfter)
+	}
 	validateRate(ps, "ratelimit.login", r.Login)
 	validateRate(ps, "ratelimit.register", r.Register)
 	validateRate(ps, "ratelimit.refresh", r.Refresh)

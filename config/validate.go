@@ -69,6 +69,9 @@ func (c *Config) validateJWT(ps *Problems) {
 	nonNegative(ps, "jwt.cache_size", c.JWT.CacheSize)
 }
 
+// maxRefreshReuseGrace bounds auth.refresh_reuse_grace.
+const maxRefreshReuseGrace = time.Minute
+
 func (c *Config) validateAuth(ps *Problems) {
 	validateRoles("auth.default_roles", c.Auth.DefaultRoles, ps)
 	// 8 is the security guide's minimum; 128 keeps the hasher's input
@@ -79,6 +82,12 @@ func (c *Config) validateAuth(ps *Problems) {
 	positiveDuration(ps, "auth.refresh_ttl", c.Auth.RefreshTTL)
 	if c.Auth.RefreshTTL > 0 && c.JWT.AccessTTL > c.Auth.RefreshTTL {
 		ps.addf("auth.refresh_ttl", "must be longer than jwt.access_ttl (%s)", c.JWT.AccessTTL)
+	}
+	// A grace is for two requests of one client racing, which settle in
+	// seconds; a minute (Okta's ceiling) is plenty, and a longer window
+	// would let a stolen token be replayed quietly for longer.
+	if c.Auth.RefreshReuseGrace < 0 || c.Auth.RefreshReuseGrace > maxRefreshReuseGrace {
+		ps.addf("auth.refresh_reuse_grace", "must be between 0s and %s", maxRefreshReuseGrace)
 	}
 	positiveDuration(ps, "auth.purge_interval", c.Auth.PurgeInterval)
 	// Under a second would turn the safety-net poll into database load on

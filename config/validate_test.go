@@ -108,6 +108,8 @@ func TestValidateRules(t *testing.T) {
 		{"password min 128", func(c *config.Config) { c.Auth.PasswordMinLength = 128 }, ""},
 		{"password min 129", func(c *config.Config) { c.Auth.PasswordMinLength = 129 }, "auth.password_min_length"},
 		{"refresh shorter than access", func(c *config.Config) { c.Auth.RefreshTTL = time.Minute }, "auth.refresh_ttl"},
+		{"reuse grace too long", func(c *config.Config) { c.Auth.RefreshReuseGrace = 2 * time.Minute }, "auth.refresh_reuse_grace"},
+		{"negative reuse grace", func(c *config.Config) { c.Auth.RefreshReuseGrace = -time.Second }, "auth.refresh_reuse_grace"},
 		{"default role with comma", func(c *config.Config) { c.Auth.DefaultRoles = []string{"a,b"} }, "auth.default_roles[0]"},
 		{"zero body limit", func(c *config.Config) { c.Auth.BodyLimit = 0 }, "auth.body_limit"},
 		{"unknown preset", func(c *config.Config) { c.Proxy.IdentityPreset = "traefik" }, "proxy.identity_preset"},

@@ -106,8 +106,13 @@ type Server struct {
 	now       func() time.Time
 	// Operations: readiness checks, the drain flag, metrics, and the fixed
 	// names of gateway endpoints for logs and metrics.
-	checks    []ReadyCheck
-	draining  atomic.Bool
+	checks   []ReadyCheck
+	draining atomic.Bool
+	// inflight counts requests inside observe; cut is set when the grace
+	// period ran out and their connections are about to be closed
+	// (drain.go).
+	inflight  atomic.Int64
+	cut       atomic.Bool
 	metrics   *metrics.Metrics
 	endpoints map[string]string
 	// owned lists the exact paths registered with Echo's router; together

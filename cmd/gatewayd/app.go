@@ -75,6 +75,7 @@ func newCore(cfg *config.Config, st store, throttle authcore.LoginThrottle, onEv
 	}
 	service := authcore.NewService(st, hasher, tokens, authcore.ServiceOptions{
 		RefreshTTL:        cfg.Auth.RefreshTTL,
+		RefreshReuseGrace: cfg.Auth.RefreshReuseGrace,
 		RegistrationOpen:  cfg.Auth.RegistrationOpen,
 		DefaultRoles:      cfg.Auth.DefaultRoles,
 		PasswordMinLength: cfg.Auth.PasswordMinLength,

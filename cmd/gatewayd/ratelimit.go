@@ -34,6 +34,7 @@ func limiterOptions(cfg *config.Config, log *slog.Logger) ratelimit.Options {
 		Prefix:       rl.Prefix,
 		OnStoreError: rl.OnStoreError,
 		StoreTimeout: rl.StoreTimeout,
+		DegradeAfter: rl.DegradeAfter,
 		Policies:     policies,
 		Logger:       log,
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/authgate/gatewayd/config"
 	"github.com/authgate/gatewayd/gateway"
 	"github.com/authgate/gatewayd/gateway/metrics"
+	"github.com/authgate/gatewayd/ratelimit"
 )
 
 // serve runs the gateway until ctx is cancelled (SIGTERM/SIGINT), then
@@ -23,6 +24,12 @@ func serve(ctx context.Context, configPath string, e env) int {
 		return 1
 	}
 	log := newLogger(cfg.Log, e.stderr)
+	// go-redis logs through a process-wide logger with no per-client
+	// option; this is the one place it is set (see RouteRedisLogs).
+	ratelimit.RouteRedisLogs(log)
+	// Process-wide like the above, so set here and not in serveConfig,
+	// which tests and the demo run inside other processes.
+	setMemoryLimit(cfg.Password, e.getenv, log)
 	if err := serveConfig(ctx, cfg, log, nil); err != nil {
 		log.Error("gatewayd stopped", "err", err)
 		return 1

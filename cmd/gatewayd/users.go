@@ -120,11 +120,20 @@ func users(ctx context.Context, configPath string, args []string, e env) int {
 			return userError(e, sub, err)
 		}
 		w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "ID\tEMAIL\tROLES\tDISABLED\tCREATED")
+		fmt.Fprintln(w, "ID\tEMAIL\tROLES\tDISABLED\tCREATED\tHASH")
+		outdated := 0
 		for _, u := range list {
-			fmt.Fprintf(w, "%s\t%s\t%s\t%t\t%s\n", u.ID, u.Email, strings.Join(u.Roles, ","), u.Disabled, u.CreatedAt.UTC().Format("2006-01-02 15:04:05Z"))
+			// HASH says whether the password hash uses the configured
+			// argon2 parameters; an outdated one is upgraded at the user's
+			// next login (issue 11).
+			hash := "current"
+			if c.hasher.Outdated(u.PasswordHash) {
+				hash, outdated = "outdated", outdated+1
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%t\t%s\t%s\n", u.ID, u.Email, strings.Join(u.Roles, ","), u.Disabled, u.CreatedAt.UTC().Format("2006-01-02 15:04:05Z"), hash)
 		}
 		_ = w.Flush()
+		fmt.Fprintf(e.stdout, "%d of %d password hashes use older argon2 parameters\n", outdated, len(list))
 	case "disable", "enable":
 		if err := c.service.SetDisabled(ctx, *email, sub == "disable"); err != nil {
 			return userError(e, sub, err)
