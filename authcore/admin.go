@@ -30,8 +30,8 @@ func (s *Service) ListUsers(ctx context.Context) ([]*User, error) {
 }
 
 // SetDisabled enables or disables the account with this email. Disabling
-// also revokes every refresh token, so the user is out within one access
-// TTL instead of at the next refresh-token expiry.
+// also revokes every refresh and access token, so the user is out on every
+// replica within about a second (issue 13 §2).
 func (s *Service) SetDisabled(ctx context.Context, email string, disabled bool) error {
 	u, err := s.userByEmail(ctx, "set disabled", email)
 	if err != nil {
@@ -44,12 +44,17 @@ func (s *Service) SetDisabled(ctx context.Context, email string, disabled bool) 
 		if _, err := s.store.RevokeUserRefreshTokens(ctx, u.ID, s.clock()); err != nil {
 			return fmt.Errorf("authcore: set disabled: revoke tokens: %w", err)
 		}
+		if err := s.revokeAccess(ctx, "set disabled", u.ID); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// SetRoles replaces the roles of the account with this email. Clients see
-// the change at their next refresh, when the access token is re-issued.
+// SetRoles replaces the roles of the account with this email and revokes
+// the access tokens that carry the old roles, so a demoted admin loses the
+// role now rather than at exp (issue 13 §2). The refresh tokens stay: the
+// next refresh mints a token with the new roles.
 func (s *Service) SetRoles(ctx context.Context, email string, roles []string) error {
 	if err := ValidateRoles(roles); err != nil {
 		return err
@@ -61,7 +66,7 @@ func (s *Service) SetRoles(ctx context.Context, email string, roles []string) er
 	if err := s.store.SetRoles(ctx, u.ID, dedupe(roles)); err != nil {
 		return fmt.Errorf("authcore: set roles: %w", err)
 	}
-	return nil
+	return s.revokeAccess(ctx, "set roles", u.ID)
 }
 
 // SetPassword replaces the password of the account with this email (an
@@ -89,7 +94,8 @@ func (s *Service) SetPassword(ctx context.Context, email, password string) error
 }
 
 // RevokeSessions revokes every refresh token of the account with this
-// email and returns how many were active.
+// email, and every access token issued so far, and returns how many
+// refresh tokens were active.
 func (s *Service) RevokeSessions(ctx context.Context, email string) (int64, error) {
 	u, err := s.userByEmail(ctx, "revoke sessions", email)
 	if err != nil {
@@ -98,6 +104,9 @@ func (s *Service) RevokeSessions(ctx context.Context, email string) (int64, erro
 	n, err := s.store.RevokeUserRefreshTokens(ctx, u.ID, s.clock())
 	if err != nil {
 		return 0, fmt.Errorf("authcore: revoke sessions: %w", err)
+	}
+	if err := s.revokeAccess(ctx, "revoke sessions", u.ID); err != nil {
+		return 0, err
 	}
 	return n, nil
 }

@@ -73,3 +73,40 @@ func BenchmarkHashDefault(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFailedLoginAfterCostChange compares, for issue 11, what a
+// failed verify costs for an unknown email (the dummy verify, current
+// parameters), for a wrong password on a current hash, and for a wrong
+// password on a dormant account's hash made before the cost was raised
+// (m=8 MiB, t=1 against the defaults). With padding the last should match
+// the first; the ratio is reported in SECURITY.md, never asserted.
+//
+//	go test -run '^$' -bench FailedLoginAfterCostChange ./authcore
+func BenchmarkFailedLoginAfterCostChange(b *testing.B) {
+	ctx := b.Context()
+	old := authcore.NewHasher(authcore.HasherOptions{Params: authcore.Argon2Params{Memory: 8 * 1024, Iterations: 1}})
+	oldHash, err := old.Hash(ctx, "correct horse battery")
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := authcore.NewHasher(authcore.HasherOptions{})
+	current, err := h.Hash(ctx, "correct horse battery")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("unknown email", func(b *testing.B) {
+		for b.Loop() {
+			_ = h.DummyVerify(ctx, "wrong password")
+		}
+	})
+	b.Run("wrong password, current hash", func(b *testing.B) {
+		for b.Loop() {
+			_, _, _ = h.Verify(ctx, "wrong password", current)
+		}
+	})
+	b.Run("wrong password, outdated hash", func(b *testing.B) {
+		for b.Loop() {
+			_, _, _ = h.Verify(ctx, "wrong password", oldHash)
+		}
+	})
+}

@@ -19,10 +19,17 @@ var (
 	// expired, malformed, revoked, reused, or owned by a disabled user.
 	ErrInvalidRefreshToken = errors.New("invalid refresh token")
 	// ErrRefreshTokenReused is returned by Store.RotateRefreshToken when the
-	// presented token was already rotated or revoked. The store has revoked
+	// presented token was already rotated (outside the reuse grace). The
+	// store has revoked
 	// all of the user's tokens by then. The Service wraps it so that callers
 	// see ErrInvalidRefreshToken too (errors.Is matches both).
 	ErrRefreshTokenReused = errors.New("refresh token reused")
+	// ErrRefreshTokenRevoked is returned by Store.RotateRefreshToken for a
+	// token that is dead but whose presentation is no evidence of theft: it
+	// was revoked by a logout (or a family revocation), or it was rotated
+	// less than the reuse grace ago (issue 11). Nothing else is revoked. The
+	// Service answers ErrInvalidRefreshToken.
+	ErrRefreshTokenRevoked = errors.New("refresh token revoked")
 	// ErrNotFound is a Store's answer for a missing row. Stores never return
 	// (nil, nil).
 	ErrNotFound = errors.New("not found")
@@ -32,6 +39,13 @@ var (
 	// ErrInsufficientRole means a valid identity lacks every role a resource
 	// accepts.
 	ErrInsufficientRole = errors.New("insufficient role")
+	// ErrUnavailable means the store could not be reached or answered too
+	// late: connection refused, pool exhausted past its wait, a deadline,
+	// SQLITE_BUSY past busy_timeout (issue 11). The condition is temporary
+	// and not the client's fault, so the HTTP layer answers 503 with
+	// Retry-After instead of a 500 that reads like a bug. Stores wrap it
+	// around the driver error with %w, so the cause is still logged.
+	ErrUnavailable = errors.New("store unavailable")
 	// ErrInvalidHash means a stored password hash is not an argon2id PHC
 	// string this package accepts, or carries absurd parameters. It signals
 	// a corrupt or foreign row, never a wrong password, so it is a 500.
@@ -74,6 +88,9 @@ const (
 	TokenNotYet    TokenReason = "not_yet_valid"
 	TokenIssuer    TokenReason = "issuer"
 	TokenAudience  TokenReason = "audience"
+	// TokenRevoked: the user's sessions were revoked (logout-all, disable,
+	// role change, refresh-token reuse) after the token was issued.
+	TokenRevoked TokenReason = "revoked"
 )
 
 // ErrInvalidToken is the sentinel every TokenError matches, so the HTTP

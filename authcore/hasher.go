@@ -30,17 +30,24 @@ type HasherOptions struct {
 	// stored in them, so changing Params never locks anyone out.
 	Params Argon2Params
 	// MaxConcurrent caps simultaneous hash/verify operations. Zero means
-	// 2×GOMAXPROCS: argon2id with p=1 keeps one core busy, so more than
-	// GOMAXPROCS cannot raise throughput; the factor two lets a core pick
-	// up the next hash without waiting for a scheduler round trip. Peak
-	// hashing memory is MaxConcurrent × Params.Memory KiB (about 600 MiB
-	// on 16 cores with the defaults): size containers for it.
+	// DefaultMaxConcurrent. Peak hashing memory is MaxConcurrent ×
+	// Params.Memory KiB: size containers for it.
 	MaxConcurrent int
 	// QueueWait is how long a caller waits for a slot before getting
 	// ErrServerBusy. Zero means DefaultQueueWait; negative means do not
 	// wait at all.
 	QueueWait time.Duration
 }
+
+// DefaultMaxConcurrent is the hashing cap when none is configured: half
+// the cores, at least one. Argon2id with p=1 keeps one core busy for its
+// whole run, so a cap of GOMAXPROCS or more lets a login flood take every
+// core and starve the proxied traffic the gateway exists for; measured on
+// 2 cores, a cap of 4 (the old default of 2 × GOMAXPROCS) put the p99 of
+// an authenticated proxied route during a flood at many times its idle
+// value (bench/README.md, issue 11). Half the cores keeps the other half
+// for proxying while still using the machine for logins.
+func DefaultMaxConcurrent() int { return max(1, runtime.GOMAXPROCS(0)/2) }
 
 // Hasher hashes and verifies passwords with argon2id in PHC format.
 //
@@ -53,9 +60,12 @@ type Hasher struct {
 	sem       chan struct{}
 	queueWait time.Duration
 	dummy     phcHash
-	inFlight  atomic.Int64
-	refused   atomic.Uint64
-	verified  atomic.Uint64
+	// currentCost is a moving average of how long deriving a key with the
+	// current parameters takes (nanoseconds); padOutdated uses it.
+	currentCost atomic.Int64
+	inFlight    atomic.Int64
+	refused     atomic.Uint64
+	verified    atomic.Uint64
 }
 
 // Validate reports every problem with opts, after the documented zero
@@ -86,7 +96,7 @@ func NewHasher(opts HasherOptions) *Hasher {
 	params := opts.Params.withDefaults()
 	n := opts.MaxConcurrent
 	if n <= 0 {
-		n = 2 * runtime.GOMAXPROCS(0)
+		n = DefaultMaxConcurrent()
 	}
 	wait := opts.QueueWait
 	if wait == 0 {
@@ -98,9 +108,14 @@ func NewHasher(opts HasherOptions) *Hasher {
 	// real, freshly hashed account costs.
 	secret := rand.Text()
 	salt := randomBytes(params.SaltLength)
+	start := time.Now()
 	h.dummy = phcHash{params: params, salt: salt, key: derive(secret, salt, params)}
+	h.currentCost.Store(int64(time.Since(start)))
 	return h
 }
+
+// MaxConcurrent reports the hashing cap in force.
+func (h *Hasher) MaxConcurrent() int { return cap(h.sem) }
 
 // Params returns the parameters new hashes use.
 func (h *Hasher) Params() Argon2Params { return h.params }
@@ -129,11 +144,47 @@ func (h *Hasher) Verify(ctx context.Context, password, phc string) (ok, needsReh
 	if err != nil {
 		return false, false, err
 	}
-	ok, err = h.verify(ctx, NormalizePassword(password), stored)
-	if err != nil || !ok {
+	ok, took, err := h.verify(ctx, NormalizePassword(password), stored)
+	if err != nil {
 		return false, false, err
 	}
+	if !ok {
+		if stored.params != h.params {
+			h.padOutdated(ctx, took)
+		}
+		return false, false, nil
+	}
 	return true, stored.params != h.params, nil
+}
+
+// padOutdated makes a failed Verify against a hash with older (cheaper)
+// parameters last as long as one with the current parameters, which is
+// what DummyVerify costs for an unknown email (issue 11). Without it, a
+// wrong password for a dormant account that still has a pre-upgrade hash
+// answers measurably faster than an unknown email, and tells an attacker
+// the account exists. The wait is a sleep, outside the hashing slot: it
+// costs no CPU or memory. It cannot help when the stored parameters are
+// costlier than the current ones (the cost was lowered): SECURITY.md
+// documents that residual.
+func (h *Hasher) padOutdated(ctx context.Context, took time.Duration) {
+	wait := time.Duration(h.currentCost.Load()) - took
+	if wait <= 0 {
+		return
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// Outdated reports whether a stored hash was made with parameters other
+// than the current ones (or cannot be parsed), for the operator's count of
+// hashes an upgrade has not reached yet (`gatewayd users list`).
+func (h *Hasher) Outdated(phc string) bool {
+	stored, err := parsePHC(phc)
+	return err != nil || stored.params != h.params
 }
 
 // DummyVerify spends the same time as a failed Verify, for unknown users:
@@ -143,7 +194,7 @@ func (h *Hasher) Verify(ctx context.Context, password, phc string) (ok, needsReh
 // against capacity exactly like a real attempt. Only ErrServerBusy or a
 // context error are returned.
 func (h *Hasher) DummyVerify(ctx context.Context, password string) error {
-	_, err := h.verify(ctx, NormalizePassword(password), h.dummy)
+	_, _, err := h.verify(ctx, NormalizePassword(password), h.dummy)
 	return err
 }
 
@@ -159,17 +210,27 @@ func (h *Hasher) Refused() uint64 { return h.refused.Load() }
 func (h *Hasher) Verified() uint64 { return h.verified.Load() }
 
 // verify derives a key for the normalized password with stored's own
-// parameters and compares it in constant time.
-func (h *Hasher) verify(ctx context.Context, password string, stored phcHash) (bool, error) {
+// parameters, compares it in constant time, and reports how long deriving
+// took (the wait for a slot excluded).
+func (h *Hasher) verify(ctx context.Context, password string, stored phcHash) (bool, time.Duration, error) {
 	if err := h.acquire(ctx); err != nil {
-		return false, err
+		return false, 0, err
 	}
+	start := time.Now()
 	key := derive(password, stored.salt, stored.params)
+	took := time.Since(start)
 	h.release()
 	h.verified.Add(1)
+	if stored.params == h.params {
+		// Moving average over 8 runs, so the padding follows the machine's
+		// load without one slow run setting it. Racing updates may lose
+		// one sample; that only blurs the average.
+		old := h.currentCost.Load()
+		h.currentCost.Store(old + (int64(took)-old)/8)
+	}
 	// Constant-time so the comparison leaks nothing about how many leading
 	// bytes matched.
-	return subtle.ConstantTimeCompare(key, stored.key) == 1, nil
+	return subtle.ConstantTimeCompare(key, stored.key) == 1, took, nil
 }
 
 // acquire takes a hashing slot, waiting at most queueWait.

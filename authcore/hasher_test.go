@@ -257,3 +257,36 @@ func TestPasswordNFKCBeforeHashAndVerify(t *testing.T) {
 		})
 	}
 }
+
+// TestOutdatedHashesAreCounted: Outdated tells the operator which stored
+// hashes an upgrade of the argon2 parameters has not reached yet (issue
+// 11); `gatewayd users list` counts them.
+func TestOutdatedHashesAreCounted(t *testing.T) {
+	ctx := t.Context()
+	old := authcore.NewHasher(authcore.HasherOptions{Params: authcore.Argon2Params{Memory: 1024, Iterations: 1}})
+	now := authcore.NewHasher(authcore.HasherOptions{Params: authcore.Argon2Params{Memory: 2048, Iterations: 1}})
+	oldHash, err := old.Hash(ctx, "correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	newHash, err := now.Hash(ctx, "correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, phc string
+		want      bool
+	}{
+		{"older parameters", oldHash, true},
+		{"current parameters", newHash, false},
+		{"not a PHC string", "garbage", true},
+	} {
+		if got := now.Outdated(c.phc); got != c.want {
+			t.Errorf("%s: Outdated = %v, want %v", c.name, got, c.want)
+		}
+	}
+	// A wrong password against the outdated hash is still just false.
+	if ok, rehash, err := now.Verify(ctx, "wrong password", oldHash); ok || rehash || err != nil {
+		t.Errorf("Verify(wrong, outdated) = %v, %v, %v", ok, rehash, err)
+	}
+}

@@ -86,6 +86,7 @@ type fixture struct {
 	clock    *fakeClock
 	events   *events
 	throttle *throttle
+	revs     *authcore.Revocations
 	svc      *authcore.Service
 }
 
@@ -93,13 +94,14 @@ type fixtureOpt func(*authcore.HasherOptions, *authcore.ServiceOptions)
 
 func newFixture(t *testing.T, opts ...fixtureOpt) *fixture {
 	t.Helper()
-	f := &fixture{store: newMemStore(), clock: newClock(), events: &events{}, throttle: &throttle{}}
+	f := &fixture{store: newMemStore(), clock: newClock(), events: &events{}, throttle: &throttle{}, revs: authcore.NewRevocations()}
 	hopts := authcore.HasherOptions{Params: fastParams}
 	sopts := authcore.ServiceOptions{
 		RegistrationOpen: true,
 		DefaultRoles:     []string{"user"},
 		Throttle:         f.throttle,
 		OnEvent:          f.events.On,
+		Revocations:      f.revs,
 		Now:              f.clock.Now,
 	}
 	for _, o := range opts {
@@ -107,7 +109,7 @@ func newFixture(t *testing.T, opts ...fixtureOpt) *fixture {
 	}
 	f.hasher = authcore.NewHasher(hopts)
 	var err error
-	f.tokens, err = authcore.NewAccessTokens(authcore.TokenOptions{Secret: testSecret, Now: f.clock.Now})
+	f.tokens, err = authcore.NewAccessTokens(authcore.TokenOptions{Secret: testSecret, Revocations: f.revs, Now: f.clock.Now})
 	if err != nil {
 		t.Fatalf("NewAccessTokens: %v", err)
 	}

@@ -20,6 +20,7 @@ type memStore struct {
 	tokens map[string]*authcore.RefreshToken // by hash
 	calls  int                               // every method call, to prove "never touched the store"
 
+	revokedBefore  map[string]time.Time
 	failUpdateHash error // injected UpdatePasswordHash failure
 	failRevoke     error // injected RevokeRefreshToken failure
 
@@ -130,15 +131,17 @@ func (m *memStore) CreateRefreshToken(_ context.Context, t *authcore.RefreshToke
 	return nil
 }
 
-func (m *memStore) RotateRefreshToken(_ context.Context, oldHash string, next *authcore.RefreshToken, now time.Time) (string, error) {
+func (m *memStore) RotateRefreshToken(_ context.Context, oldHash string, next *authcore.RefreshToken, now time.Time, grace time.Duration) (string, error) {
 	defer m.enter()()
 	old, ok := m.tokens[oldHash]
 	switch {
 	case !ok:
 		return "", fmt.Errorf("memstore: rotate: %w", authcore.ErrNotFound)
+	case old.RevokedAt != nil && !authcore.ReplayIsReuse(old.ReplacedBy != nil, *old.RevokedAt, now, grace):
+		return "", fmt.Errorf("memstore: rotate: %w", authcore.ErrRefreshTokenRevoked)
 	case old.RevokedAt != nil:
 		m.revokeUser(old.UserID, now)
-		return "", fmt.Errorf("memstore: rotate: %w", authcore.ErrRefreshTokenReused)
+		return old.UserID, fmt.Errorf("memstore: rotate: %w", authcore.ErrRefreshTokenReused)
 	case !now.Before(old.ExpiresAt):
 		return "", fmt.Errorf("memstore: rotate: %w", authcore.ErrNotFound)
 	}
@@ -186,6 +189,31 @@ func (m *memStore) PurgeRefreshTokens(_ context.Context, cutoff time.Time) (int6
 		}
 	}
 	return n, nil
+}
+
+func (m *memStore) SetRevokedBefore(_ context.Context, id string, before time.Time) error {
+	defer m.enter()()
+	if m.find(func(u *authcore.User) bool { return u.ID == id }) == nil {
+		return fmt.Errorf("memstore: set revoked before: %w", authcore.ErrNotFound)
+	}
+	if m.revokedBefore == nil {
+		m.revokedBefore = map[string]time.Time{}
+	}
+	if cur, ok := m.revokedBefore[id]; !ok || before.After(cur) {
+		m.revokedBefore[id] = before
+	}
+	return nil
+}
+
+func (m *memStore) RevocationsSince(_ context.Context, since time.Time) ([]authcore.Revocation, error) {
+	defer m.enter()()
+	var out []authcore.Revocation
+	for id, t := range m.revokedBefore {
+		if t.After(since) {
+			out = append(out, authcore.Revocation{UserID: id, Before: t})
+		}
+	}
+	return out, nil
 }
 
 func (m *memStore) Ping(context.Context) error { return nil }

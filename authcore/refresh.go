@@ -37,6 +37,19 @@ func HashRefreshToken(raw string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// ReplayIsReuse decides what presenting an already revoked refresh token
+// means, so every Store applies the same rule (issue 11). Only a token
+// that was rotated (replaced) counts as reuse, and only once reuseGrace has
+// passed since its rotation at revokedAt: a token revoked by a logout is
+// merely dead, and a just-rotated one is most likely the same client
+// racing itself (Auth0's "reuse interval", Okta's "grace period").
+func ReplayIsReuse(replaced bool, revokedAt, now time.Time, reuseGrace time.Duration) bool {
+	if !replaced {
+		return false
+	}
+	return reuseGrace <= 0 || !now.Before(revokedAt.Add(reuseGrace))
+}
+
 // wellFormedRefreshToken reports whether raw could be a token we issued
 // (43 characters of unpadded base64url), so garbage is rejected without a
 // database round trip.

@@ -151,6 +151,11 @@ func TestRefreshIssuesCurrentEmailAndRoles(t *testing.T) {
 	if err := f.svc.SetRoles(context.Background(), "bob@example.com", []string{"user", "admin"}); err != nil {
 		t.Fatal(err)
 	}
+	// SetRoles revoked the user's access tokens up to the next whole
+	// second; a refresh waits that out (awaitCutoff) on the real clock, so
+	// the fixture's clock must pass it too, or the new token's iat would
+	// lie ahead of it (the verifier has no leeway here).
+	f.clock.Advance(time.Second)
 	s, err := refresh(f, reg.RefreshToken)
 	if err != nil {
 		t.Fatal(err)
@@ -200,10 +205,10 @@ func TestLogoutRevokesOneToken(t *testing.T) {
 	if _, err := refresh(f, a.RefreshToken); !errors.Is(err, authcore.ErrInvalidRefreshToken) {
 		t.Fatalf("refresh after logout: %v", err)
 	}
-	// Presenting a logged-out token is indistinguishable from replaying a
-	// stolen one, so the store treats it as reuse and revokes the rest.
-	if _, err := refresh(f, b.RefreshToken); !errors.Is(err, authcore.ErrInvalidRefreshToken) {
-		t.Fatalf("other session after a revoked token was replayed: %v", err)
+	// A logged-out token is dead, but a stale tab retrying it is no theft:
+	// the other session survives (issue 11).
+	if _, err := refresh(f, b.RefreshToken); err != nil {
+		t.Fatalf("other session after a logged-out token was replayed: %v", err)
 	}
 	if !f.events.Has(authcore.EventLogout) {
 		t.Error("no logout event")
@@ -248,5 +253,38 @@ func TestLogoutAllAndMe(t *testing.T) {
 	}
 	if _, err := f.svc.Me(ctx, "00000000-0000-4000-8000-000000000000"); !errors.Is(err, authcore.ErrNotFound) {
 		t.Fatalf("Me(unknown) = %v, want ErrNotFound", err)
+	}
+}
+
+// TestRefreshReuseGraceKeepsWinnersSession: two tabs refresh with the same
+// token. Within auth.refresh_reuse_grace the loser gets 401 and the
+// winner's session lives on; after it, the replay revokes everything
+// (issue 11).
+func TestRefreshReuseGraceKeepsWinnersSession(t *testing.T) {
+	f := newFixture(t, func(_ *authcore.HasherOptions, s *authcore.ServiceOptions) {
+		s.RefreshReuseGrace = 10 * time.Second
+	})
+	a := f.register(t, "tabs@example.com", "long enough password")
+	winner, err := refresh(f, a.RefreshToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := refresh(f, a.RefreshToken); !errors.Is(err, authcore.ErrInvalidRefreshToken) || errors.Is(err, authcore.ErrRefreshTokenReused) {
+		t.Fatalf("second tab within the grace: %v, want invalid but not reuse", err)
+	}
+	if f.events.Has(authcore.EventRefreshReuse) {
+		t.Error("a replay within the grace was reported as reuse")
+	}
+	winner, err = refresh(f, winner.RefreshToken)
+	if err != nil {
+		t.Fatalf("winner's session after the loser's replay: %v", err)
+	}
+
+	f.clock.Advance(11 * time.Second)
+	if _, err := refresh(f, a.RefreshToken); !errors.Is(err, authcore.ErrRefreshTokenReused) {
+		t.Fatalf("replay after the grace: %v, want reuse", err)
+	}
+	if _, err := refresh(f, winner.RefreshToken); !errors.Is(err, authcore.ErrInvalidRefreshToken) {
+		t.Fatalf("winner's session after a replay past the grace: %v, want revoked", err)
 	}
 }

@@ -35,9 +35,9 @@ const (
 	EventLoginFailure Event = "login_failure"
 	EventRegister     Event = "register"
 	EventRefresh      Event = "refresh"
-	// EventRefreshReuse means a rotated or revoked refresh token came back:
-	// either the client raced itself or the token was stolen. All of the
-	// user's sessions were revoked.
+	// EventRefreshReuse means a rotated refresh token came back after the
+	// reuse grace: either the client raced itself or the token was stolen.
+	// All of the user's sessions were revoked.
 	EventRefreshReuse Event = "refresh_reuse"
 	EventLogout       Event = "logout"
 	// EventRehashFailed means a login succeeded but upgrading the stored
@@ -66,45 +66,60 @@ type LoginThrottle interface {
 
 // ServiceOptions configure a Service. Zero values take the defaults.
 type ServiceOptions struct {
-	RefreshTTL        time.Duration // default DefaultRefreshTTL
+	RefreshTTL time.Duration // default DefaultRefreshTTL
+	// RefreshReuseGrace is how long after a rotation the rotated token may
+	// come back without counting as theft (0: never; see ReplayIsReuse).
+	RefreshReuseGrace time.Duration
 	RegistrationOpen  bool          // false: Register returns ErrRegistrationClosed
 	DefaultRoles      []string      // roles given to self-registered users
 	PasswordMinLength int           // runes after NFKC; default DefaultPasswordMinLength
 	Throttle          LoginThrottle // optional per-account login limiter
 	OnEvent           func(Event)   // optional; called synchronously, keep it cheap
-	Now               func() time.Time
+	// Revocations is this replica's revocation set (the one AccessTokens
+	// checks): revocations made here apply to it at once. Nil: none.
+	Revocations *Revocations
+	// Publisher tells other replicas about a revocation; nil: only
+	// polling spreads it (issue 13 §2).
+	Publisher RevocationPublisher
+	Now       func() time.Time
 }
 
 // Service is the use-case layer: every rule about who may register, log in
 // and refresh lives here, over a Store, a Hasher and AccessTokens.
 // It is safe for concurrent use.
 type Service struct {
-	store      Store
-	hasher     *Hasher
-	tokens     *AccessTokens
-	refreshTTL time.Duration
-	open       bool
-	roles      []string
-	minLength  int
-	throttle   LoginThrottle
-	onEvent    func(Event)
-	now        func() time.Time
+	store       Store
+	hasher      *Hasher
+	tokens      *AccessTokens
+	refreshTTL  time.Duration
+	reuseGrace  time.Duration
+	open        bool
+	roles       []string
+	minLength   int
+	throttle    LoginThrottle
+	onEvent     func(Event)
+	revocations *Revocations
+	publisher   RevocationPublisher
+	now         func() time.Time
 }
 
 // NewService wires the Service. Every dependency is passed in; nothing is
 // looked up globally.
 func NewService(store Store, hasher *Hasher, tokens *AccessTokens, opts ServiceOptions) *Service {
 	s := &Service{
-		store:      store,
-		hasher:     hasher,
-		tokens:     tokens,
-		refreshTTL: opts.RefreshTTL,
-		open:       opts.RegistrationOpen,
-		roles:      slices.Clone(opts.DefaultRoles),
-		minLength:  opts.PasswordMinLength,
-		throttle:   opts.Throttle,
-		onEvent:    opts.OnEvent,
-		now:        opts.Now,
+		store:       store,
+		hasher:      hasher,
+		tokens:      tokens,
+		refreshTTL:  opts.RefreshTTL,
+		reuseGrace:  opts.RefreshReuseGrace,
+		open:        opts.RegistrationOpen,
+		roles:       slices.Clone(opts.DefaultRoles),
+		minLength:   opts.PasswordMinLength,
+		throttle:    opts.Throttle,
+		onEvent:     opts.OnEvent,
+		revocations: opts.Revocations,
+		publisher:   opts.Publisher,
+		now:         opts.Now,
 	}
 	if s.refreshTTL <= 0 {
 		s.refreshTTL = DefaultRefreshTTL
@@ -130,6 +145,9 @@ func (s *Service) clock() time.Time { return s.now().UTC() }
 
 // newSession issues an access token and stores a new refresh token for u.
 func (s *Service) newSession(ctx context.Context, op string, u *User, meta ClientMeta) (*Session, error) {
+	if err := s.awaitCutoff(ctx, u.ID); err != nil {
+		return nil, err
+	}
 	access, accessExp, err := s.tokens.Issue(u)
 	if err != nil {
 		return nil, fmt.Errorf("authcore: %s: %w", op, err)

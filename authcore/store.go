@@ -53,11 +53,18 @@ type Store interface {
 	// consumed token; the old row gets RevokedAt=now and ReplacedBy=next.ID).
 	// It returns the user id.
 	//  - unknown hash, or expired but never revoked → ErrNotFound;
-	//  - already revoked or replaced (a reuse) → the store revokes every
-	//    active token of that user in the same transaction and returns
-	//    ErrRefreshTokenReused.
+	//  - revoked without a replacement (logout, logout-all, an earlier
+	//    family revocation) → ErrRefreshTokenRevoked, nothing else revoked:
+	//    a stale tab retrying after logout is no theft (issue 11);
+	//  - replaced less than reuseGrace before now (two tabs refreshing at
+	//    once) → ErrRefreshTokenRevoked, nothing else revoked;
+	//  - replaced earlier (a reuse) → the store revokes every active token
+	//    of that user in the same transaction and returns
+	//    ErrRefreshTokenReused together with the owner's id, so the Service
+	//    can revoke the access tokens too (issue 13 §2). reuseGrace 0 means
+	//    every replaced token is a reuse.
 	// Of N concurrent calls with one hash exactly one succeeds.
-	RotateRefreshToken(ctx context.Context, oldHash string, next *RefreshToken, now time.Time) (userID string, err error)
+	RotateRefreshToken(ctx context.Context, oldHash string, next *RefreshToken, now time.Time, reuseGrace time.Duration) (userID string, err error)
 	// RevokeRefreshToken revokes one token by hash. Unknown or already
 	// revoked tokens are not an error (logout is idempotent).
 	RevokeRefreshToken(ctx context.Context, hash string, now time.Time) error
@@ -71,6 +78,17 @@ type Store interface {
 	// purges at a time (Postgres uses an advisory lock); the others return
 	// 0, nil.
 	PurgeRefreshTokens(ctx context.Context, cutoff time.Time) (int64, error)
+
+	// SetRevokedBefore records that the user's access tokens issued before
+	// before are revoked. It keeps the later of the stored and the given
+	// value, so a delayed or repeated call can never un-revoke. A missing
+	// user → ErrNotFound.
+	SetRevokedBefore(ctx context.Context, userID string, before time.Time) error
+	// RevocationsSince returns every user whose revoked_before is after
+	// since, in no particular order. Replicas load it at startup and poll
+	// it, so a revocation published while they were not listening still
+	// arrives (issue 13 §2).
+	RevocationsSince(ctx context.Context, since time.Time) ([]Revocation, error)
 
 	// Ping checks the connection, for readiness probes.
 	Ping(ctx context.Context) error

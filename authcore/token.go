@@ -43,7 +43,10 @@ type TokenOptions struct {
 	TTL             time.Duration
 	Leeway          time.Duration // clock-skew allowance on exp/nbf/iat, 0–MaxLeeway; zero means none
 	CacheSize       int           // verified-token cache entries; negative disables
-	Now             func() time.Time
+	// Revocations, when set, rejects tokens of a user issued before the
+	// user's revoked_before (issue 13 §2), cached or not. Nil checks none.
+	Revocations *Revocations
+	Now         func() time.Time
 }
 
 // Identity is what a verified access token says about its bearer.
@@ -55,6 +58,7 @@ type Identity struct {
 	Email     string
 	Roles     []string
 	TokenID   string
+	IssuedAt  time.Time // iat, whole seconds: what revocation compares
 	ExpiresAt time.Time
 }
 
@@ -82,7 +86,9 @@ type AccessTokens struct {
 	ttl      time.Duration
 	now      func() time.Time
 	parser   *jwt.Parser
-	cache    *tokenCache // nil when disabled
+	cache    *tokenCache  // nil when disabled
+	revoked  *Revocations // nil: no revocation check
+	leeway   time.Duration
 }
 
 // MaxLeeway caps the clock-skew allowance, so a leeway setting cannot
@@ -129,6 +135,7 @@ func NewAccessTokens(opts TokenOptions) (*AccessTokens, error) {
 		audience: orDefault(opts.Audience, DefaultAudience),
 		ttl:      opts.TTL,
 		now:      opts.Now,
+		revoked:  opts.Revocations,
 	}
 	if t.ttl <= 0 {
 		t.ttl = DefaultAccessTTL
@@ -136,10 +143,11 @@ func NewAccessTokens(opts TokenOptions) (*AccessTokens, error) {
 	if t.now == nil {
 		t.now = time.Now
 	}
-	// Zero means zero. The 30s default belongs to the config defaults
-	// alone: a second default here cannot tell "unset" from "0s" and would
-	// turn an operator's leeway: 0s into 30s (issue 9).
+	// Zero means zero: a default applied here could not tell "unset"
+	// from "0s" and would turn an operator's leeway: 0s into 30s (issue
+	// 9). The 30s default is DefaultLeeway, which config starts from.
 	leeway := opts.Leeway
+	t.leeway = leeway
 	// Security: the algorithm, issuer and audience are pinned, exp is
 	// mandatory and iat may not lie in the future. Without WithValidMethods
 	// a token could pick its own algorithm. WithStrictDecoding refuses
@@ -168,6 +176,11 @@ func NewAccessTokens(opts TokenOptions) (*AccessTokens, error) {
 // TTL is the access-token lifetime.
 func (t *AccessTokens) TTL() time.Duration { return t.ttl }
 
+// Leeway is the clock-skew allowance applied to exp: a token is accepted
+// until ExpiresAt plus Leeway, so that is also when a stream it opened
+// must end.
+func (t *AccessTokens) Leeway() time.Duration { return t.leeway }
+
 // Issue signs an access token for u with the current secret.
 func (t *AccessTokens) Issue(u *User) (token string, expiresAt time.Time, err error) {
 	if u == nil || u.ID == "" {
@@ -176,6 +189,16 @@ func (t *AccessTokens) Issue(u *User) (token string, expiresAt time.Time, err er
 	// JWT times have one-second precision; truncate first so expiresAt is
 	// exactly what the token says.
 	now := t.now().Truncate(time.Second)
+	if t.revoked != nil {
+		// A token issued in the second of a revocation would carry the
+		// same iat as the tokens it revoked and be born dead
+		// (RevocationCutoff). Service.awaitCutoff normally waits that
+		// second out; should the clock still lag (skew, a test clock),
+		// the token starts at the cutoff instead.
+		if cutoff, ok := t.revoked.Cutoff(u.ID); ok && now.Before(cutoff) {
+			now = cutoff
+		}
+	}
 	expiresAt = now.Add(t.ttl)
 	roles := u.Roles
 	if roles == nil {
@@ -213,6 +236,11 @@ func (t *AccessTokens) Verify(token string) (*Identity, error) {
 	now := t.now()
 	if t.cache != nil {
 		if id := t.cache.get(token, now); id != nil {
+			// Security: the cache holds tokens that were valid when
+			// verified; a revocation since then must still bite.
+			if t.isRevoked(id) {
+				return nil, &TokenError{Reason: TokenRevoked}
+			}
 			return id, nil
 		}
 	}
@@ -236,6 +264,12 @@ func (t *AccessTokens) Verify(token string) (*Identity, error) {
 		TokenID:   claims.ID,
 		ExpiresAt: claims.ExpiresAt.Time,
 	}
+	if iat := claims.IssuedAt.get(); iat != nil {
+		id.IssuedAt = iat.Time
+	}
+	if t.isRevoked(id) {
+		return nil, &TokenError{Reason: TokenRevoked}
+	}
 	// Only successes are cached, and only while strictly unexpired: inside
 	// the leeway window the full check above decides every time.
 	if t.cache != nil && now.Before(id.ExpiresAt) {
@@ -257,6 +291,21 @@ func canonicalToken(token string) bool {
 		}
 	}
 	return true
+}
+
+// isRevoked reports whether the user's revoked_before postdates the
+// token's iat: one atomic load and one map lookup (issue 13 §2). A token
+// without iat (never issued by us) counts as issued at the epoch, so any
+// revocation of its user kills it.
+func (t *AccessTokens) isRevoked(id *Identity) bool {
+	if t.revoked == nil {
+		return false
+	}
+	var iat int64
+	if !id.IssuedAt.IsZero() {
+		iat = id.IssuedAt.Unix()
+	}
+	return t.revoked.Revoked(id.UserID, iat)
 }
 
 // keyFunc selects the verification key by the token's kid header. An

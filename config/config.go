@@ -79,7 +79,17 @@ type Auth struct {
 	// PasswordMinLength is at least 8, the security guide's floor.
 	PasswordMinLength int           `mapstructure:"password_min_length" json:"password_min_length"`
 	RefreshTTL        time.Duration `mapstructure:"refresh_ttl" json:"refresh_ttl"`
+	// RefreshReuseGrace is how long after a rotation the rotated refresh
+	// token may come back without revoking the user's sessions (issue 11);
+	// 0s is strict. See SECURITY.md for the trade-off.
+	RefreshReuseGrace time.Duration `mapstructure:"refresh_reuse_grace" json:"refresh_reuse_grace"`
 	PurgeInterval     time.Duration `mapstructure:"purge_interval" json:"purge_interval"`
+	// RevocationPollInterval is how often every replica re-reads recent
+	// revocations from the database (issue 13 §2). With Redis, pub/sub
+	// spreads a revocation within a second and the poll is the safety net;
+	// without Redis (or while it is down) it is the propagation bound
+	// between replicas.
+	RevocationPollInterval time.Duration `mapstructure:"revocation_poll_interval" json:"revocation_poll_interval"`
 	// BodyLimit caps /auth request bodies in bytes, so nobody can make the
 	// gateway buffer megabytes of JSON before the password hasher runs.
 	BodyLimit int64 `mapstructure:"body_limit" json:"body_limit"`
@@ -93,7 +103,8 @@ type Password struct {
 	Parallelism int `mapstructure:"parallelism" json:"parallelism"`
 	SaltLength  int `mapstructure:"salt_length" json:"salt_length"`
 	KeyLength   int `mapstructure:"key_length" json:"key_length"`
-	// MaxConcurrent is 0 for "2 × CPU", resolved by the hasher.
+	// MaxConcurrent is 0 for authcore.DefaultMaxConcurrent (half the
+	// cores, at least one), resolved by the hasher.
 	MaxConcurrent int           `mapstructure:"max_concurrent" json:"max_concurrent"`
 	QueueWait     time.Duration `mapstructure:"queue_wait" json:"queue_wait"`
 }

@@ -60,8 +60,11 @@ func Defaults() Config {
 			DefaultRoles:      []string{},
 			PasswordMinLength: authcore.DefaultPasswordMinLength,
 			RefreshTTL:        authcore.DefaultRefreshTTL,
+			RefreshReuseGrace: 0,
 			PurgeInterval:     time.Hour,
-			BodyLimit:         gateway.DefaultAuthBodyLimit,
+			// Bounds cross-replica revocation when Redis is absent or down.
+			RevocationPollInterval: 10 * time.Second,
+			BodyLimit:              gateway.DefaultAuthBodyLimit,
 		},
 		Password: Password{
 			MemoryKiB:     int(argon.Memory),
@@ -83,6 +86,7 @@ func Defaults() Config {
 			Prefix:       ratelimit.DefaultPrefix,
 			OnStoreError: ratelimit.OnErrorFallback,
 			StoreTimeout: ratelimit.DefaultStoreTimeout,
+			DegradeAfter: ratelimit.DefaultDegradeAfter,
 			Login:        policies[ratelimit.PolicyLogin],
 			Register:     policies[ratelimit.PolicyRegister],
 			Refresh:      policies[ratelimit.PolicyRefresh],

@@ -24,6 +24,7 @@ func TestDefaultsLoadWithOnlyJWTSecret(t *testing.T) {
 		{"jwt.secret", cfg.JWT.Secret.Reveal(), testSecret},
 		{"jwt.access_ttl", cfg.JWT.AccessTTL, 15 * time.Minute},
 		{"auth.refresh_ttl", cfg.Auth.RefreshTTL, 336 * time.Hour},
+		{"auth.refresh_reuse_grace", cfg.Auth.RefreshReuseGrace, time.Duration(0)},
 		{"password.memory_kib", cfg.Password.MemoryKiB, 19456},
 		{"database.url", cfg.Database.URL.Reveal(), "sqlite:gateway.db"},
 		{"ratelimit.store resolved", cfg.LimiterOptions().ResolvedStore(), ratelimit.StoreMemory},

@@ -41,6 +41,7 @@ func (c *Config) HasherOptions() (authcore.HasherOptions, Problems) {
 func (c *Config) ServiceOptions() authcore.ServiceOptions {
 	return authcore.ServiceOptions{
 		RefreshTTL:        c.Auth.RefreshTTL,
+		RefreshReuseGrace: c.Auth.RefreshReuseGrace,
 		RegistrationOpen:  c.Auth.RegistrationOpen,
 		DefaultRoles:      c.Auth.DefaultRoles,
 		PasswordMinLength: c.Auth.PasswordMinLength,
@@ -94,6 +95,7 @@ func (c *Config) LimiterOptions() ratelimit.Options {
 		Prefix:       rl.Prefix,
 		OnStoreError: rl.OnStoreError,
 		StoreTimeout: rl.StoreTimeout,
+		DegradeAfter: rl.DegradeAfter,
 		Policies:     policies,
 	}
 }
@@ -127,6 +129,7 @@ func (c *Config) validateOwners(ps *Problems) {
 		"Prefix":       "ratelimit.prefix",
 		"OnStoreError": "ratelimit.on_store_error",
 		"StoreTimeout": "ratelimit.store_timeout",
+		"DegradeAfter": "ratelimit.degrade_after",
 		"Policies[" + ratelimit.PolicyLogin + "]":        "ratelimit.login",
 		"Policies[" + ratelimit.PolicyRegister + "]":     "ratelimit.register",
 		"Policies[" + ratelimit.PolicyRefresh + "]":      "ratelimit.refresh",

@@ -12,6 +12,9 @@ type RateLimit struct {
 	Prefix       string        `mapstructure:"prefix" json:"prefix"`
 	OnStoreError string        `mapstructure:"on_store_error" json:"on_store_error"`
 	StoreTimeout time.Duration `mapstructure:"store_timeout" json:"store_timeout"`
+	// DegradeAfter is how long Redis calls must keep failing before the
+	// instance switches to on_store_error (ratelimit.Options.DegradeAfter).
+	DegradeAfter time.Duration `mapstructure:"degrade_after" json:"degrade_after"`
 	Login        string        `mapstructure:"login" json:"login"`
 	Register     string        `mapstructure:"register" json:"register"`
 	Refresh      string        `mapstructure:"refresh" json:"refresh"`

@@ -54,6 +54,12 @@ type Route struct {
 	// AssertionAudience is the assertion's aud claim; empty means the
 	// route name.
 	AssertionAudience string `mapstructure:"assertion_audience" json:"assertion_audience,omitempty"`
+	// StreamMaxLifetime bounds how long a WebSocket or SSE stream opened
+	// through the route stays open (issue 13 §3). Omitted (nil): until the
+	// access token that opened it expires, plus jwt.leeway. A duration:
+	// that long instead. 0: no limit (logged at startup). A revocation of
+	// the user closes the stream in every case.
+	StreamMaxLifetime *time.Duration `mapstructure:"stream_max_lifetime" json:"stream_max_lifetime"`
 }
 
 // RouteMatch selects requests: host (exact or "*.example.com"), then the
@@ -88,6 +94,19 @@ func (r Route) ProxyRoute() (proxy.Route, error) {
 		}
 		upstreams[i] = u
 	}
+	// stream_max_lifetime is spelled differently from proxy.Route's field
+	// (omitted → with the token, 0 → never; the proxy says 0 and
+	// NoStreamLimit). A negative YAML value has no spelling there at all.
+	var stream time.Duration
+	switch d := r.StreamMaxLifetime; {
+	case d == nil:
+	case *d == 0:
+		stream = proxy.NoStreamLimit
+	case *d < 0:
+		errs = append(errs, fielderr.New("StreamMaxLifetime", "must not be negative (0 means no limit; omit it to end streams with the token)"))
+	default:
+		stream = *d
+	}
 	return proxy.Route{
 		Name:              r.Name,
 		Host:              r.Match.Host,
@@ -102,6 +121,7 @@ func (r Route) ProxyRoute() (proxy.Route, error) {
 		RateLimit:         r.RateLimit,
 		AllowPathParams:   r.AllowPathParams,
 		CaseInsensitive:   r.CaseInsensitive,
+		StreamMaxLifetime: stream,
 	}, errors.Join(errs...)
 }
 
@@ -121,7 +141,7 @@ func (c *Config) ProxyRoutes() ([]proxy.Route, error) {
 var routeKeys = map[string]string{
 	"Name": "name", "Host": "match.host", "PathPrefix": "match.path_prefix",
 	"Methods": "match.methods", "Upstreams": "upstream", "Auth": "auth",
-	"Roles": "roles", "Timeout": "timeout",
+	"Roles": "roles", "Timeout": "timeout", "StreamMaxLifetime": "stream_max_lifetime",
 }
 
 // validateRoutes asks the owners about every route: proxy.Route.Validate
@@ -155,6 +175,9 @@ func validateRoutes(routes []Route, ps *Problems) {
 			label = fmt.Sprintf("%s (%s)", key, r.Name)
 		}
 		validateRouteAssertion(key, label, r, ps)
+		if r.StreamMaxLifetime != nil && *r.StreamMaxLifetime < 0 {
+			ps.addLine(key+".stream_max_lifetime", label+": stream_max_lifetime must not be negative (0 means no limit; omit it to end streams with the token)")
+		}
 	}
 	if len(*ps) > before {
 		return

@@ -158,3 +158,37 @@ func TestRouteMustBeMapping(t *testing.T) {
 		t.Errorf("want a routes[0] problem, got:\n%v", ps)
 	}
 }
+
+// TestRouteStreamMaxLifetime: omitted means "with the token" (nil), 0 is
+// kept as an explicit opt-out, a duration is kept, a negative one refused
+// (issue 13 §3).
+func TestRouteStreamMaxLifetime(t *testing.T) {
+	yaml := `
+routes:
+  - name: omitted
+    match: {path_prefix: /a/}
+    upstream: http://127.0.0.1:1
+  - name: optout
+    match: {path_prefix: /b/}
+    upstream: http://127.0.0.1:1
+    stream_max_lifetime: 0
+  - name: hour
+    match: {path_prefix: /c/}
+    upstream: http://127.0.0.1:1
+    stream_max_lifetime: 1h
+`
+	cfg := mustLoad(t, writeFile(t, "gw.yaml", yaml), envOf(nil))
+	if d := cfg.Routes[0].StreamMaxLifetime; d != nil {
+		t.Errorf("omitted stream_max_lifetime = %v, want nil", *d)
+	}
+	if d := cfg.Routes[1].StreamMaxLifetime; d == nil || *d != 0 {
+		t.Errorf("stream_max_lifetime: 0 = %v, want an explicit 0", d)
+	}
+	if d := cfg.Routes[2].StreamMaxLifetime; d == nil || *d != time.Hour {
+		t.Errorf("stream_max_lifetime: 1h = %v, want 1h", d)
+	}
+	bad := "routes:\n  - name: a\n    match: {path_prefix: /a/}\n    upstream: http://127.0.0.1:1\n    stream_max_lifetime: -1s\n"
+	if ps := loadProblems(t, writeFile(t, "gw.yaml", bad), envOf(nil)); !ps.Has("routes[0].stream_max_lifetime") {
+		t.Errorf("want a routes[0].stream_max_lifetime problem, got:\n%v", ps)
+	}
+}

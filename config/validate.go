@@ -39,6 +39,7 @@ func (c *Config) validateAuth(ps *Problems) {
 		"PasswordMinLength": "auth.password_min_length",
 		"RefreshTTL":        "auth.refresh_ttl",
 		"DefaultRoles":      "auth.default_roles",
+		"RefreshReuseGrace": "auth.refresh_reuse_grace",
 	})
 	// Which of two owners' settings must be longer is config's to say:
 	// a refresh token that dies before its access token is useless.
@@ -46,6 +47,13 @@ func (c *Config) validateAuth(ps *Problems) {
 		ps.addf("auth.refresh_ttl", "must be longer than jwt.access_ttl (%s)", c.JWT.AccessTTL)
 	}
 	positiveDuration(ps, "auth.purge_interval", c.Auth.PurgeInterval)
+	// A process setting of cmd's (revocations.go polls with it), like
+	// purge_interval: under a second would turn the safety-net poll into
+	// database load on every replica; over an hour would make "Redis is
+	// down" mean "logout does not work" for that long.
+	if c.Auth.RevocationPollInterval < time.Second || c.Auth.RevocationPollInterval > time.Hour {
+		ps.addf("auth.revocation_poll_interval", "must be between 1s and 1h")
+	}
 }
 
 func positive[T int | int64](ps *Problems, key string, v T) {

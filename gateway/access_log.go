@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -38,11 +39,20 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		t := &requestTrace{}
 		c.Set(ctxTrace, t)
 		s.metrics.RequestStarted()
-		if s.draining.Load() {
-			// Draining: finish this request, then let the client reconnect
-			// elsewhere (net/http closes the connection after the response).
-			c.Response().Header().Set("Connection", "close")
-		}
+		s.inflight.Add(1)
+		defer s.inflight.Add(-1)
+		// Decided when the headers go out, not when the request came in:
+		// a request already in flight when the drain began must also tell
+		// its keep-alive client to reconnect elsewhere (issue 11). net/http
+		// closes the connection after a response carrying it.
+		res := c.Response()
+		res.Before(func() {
+			// A 101 keeps its "Connection: Upgrade": the connection is
+			// hijacked and never returns to keep-alive anyway.
+			if s.draining.Load() && res.Status != http.StatusSwitchingProtocols {
+				res.Header().Set("Connection", "close")
+			}
+		})
 
 		finished := false
 		defer func() {
@@ -92,7 +102,7 @@ func (s *Server) record(c echo.Context, t *requestTrace, start time.Time, method
 	if id, ok := identity(c); ok && userID == "" {
 		userID = id.UserID
 	}
-	var buf [11]slog.Attr
+	var buf [12]slog.Attr
 	attrs := append(buf[:0],
 		slog.String("request_id", requestID(c)),
 		slog.String("method", method),
@@ -111,6 +121,12 @@ func (s *Server) record(c echo.Context, t *requestTrace, start time.Time, method
 	}
 	if aborted {
 		attrs = append(attrs, slog.Bool("aborted", true))
+	}
+	if s.cut.Load() && r.Context().Err() != nil {
+		// Its connection was closed because the shutdown grace period ran
+		// out: without this mark the line would read like a client that
+		// left (issue 11).
+		attrs = append(attrs, slog.Bool("cut", true))
 	}
 	s.log.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
 }

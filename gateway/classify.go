@@ -26,6 +26,7 @@ const (
 	codeInvalidToken         = "invalid_token"
 	codeInsufficientRole     = "insufficient_role"
 	codeServerBusy           = "server_busy"
+	codeServiceUnavailable   = "service_unavailable"
 	codeRateLimited          = "rate_limited"
 	codeNotFound             = "not_found"
 	codeMethodNotAllowed     = "method_not_allowed"
@@ -53,7 +54,7 @@ func problemCodes() []string {
 		codeInvalidCredentials, codeEmailTaken, codeRegistrationClosed,
 		codeInvalidRefreshToken, codeValidationFailed, codeMalformedRequest,
 		codePayloadTooLarge, codeUnsupportedMediaType, codeInvalidToken,
-		codeInsufficientRole, codeServerBusy, codeRateLimited, codeNotFound,
+		codeInsufficientRole, codeServerBusy, codeServiceUnavailable, codeRateLimited, codeNotFound,
 		codeMethodNotAllowed, codeRouteNotFound, codeUpstreamUnavailable,
 		codeUpstreamTimeout, codeNotReady, codeInternalError, codeInvalidPath,
 		codeForwardAuthDescriptionMissing, codeForwardAuthDescriptionConflict,
@@ -120,6 +121,10 @@ func classify(err error) (status int, code string) {
 		return http.StatusForbidden, codeInsufficientRole
 	case errors.Is(err, authcore.ErrServerBusy):
 		return http.StatusServiceUnavailable, codeServerBusy
+	// The store is unreachable or too slow (issue 11): temporary and not a
+	// bug, so 503 with Retry-After rather than 500.
+	case errors.Is(err, authcore.ErrUnavailable):
+		return http.StatusServiceUnavailable, codeServiceUnavailable
 
 	// Request-shape problems found by decodeJSON.
 	case errors.Is(err, ErrMalformedRequest):

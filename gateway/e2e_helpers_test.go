@@ -18,6 +18,7 @@ import (
 	"github.com/authgate/gatewayd/authcore/postgres"
 	"github.com/authgate/gatewayd/authcore/postgres/pgtest"
 	"github.com/authgate/gatewayd/gateway"
+	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
 const testSecret = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
@@ -37,11 +38,19 @@ type e2eConfig struct {
 	registrationClosed bool
 	// dbAddr replaces host:port of the database URL (e.g. a faultProxy).
 	dbAddr func(real string) string
+	// dbURL, when set, is used instead of a fresh database on the shared
+	// server (e.g. a throwaway pgtest.Server an outage test stops).
+	dbURL string
+	// upstream, when set, is proxied under /api/ for any valid token.
+	upstream *url.URL
 }
 
 func newE2E(t *testing.T, cfg e2eConfig) *e2e {
 	t.Helper()
-	dbURL := pgtest.NewDatabase(t)
+	dbURL := cfg.dbURL
+	if dbURL == "" {
+		dbURL = pgtest.NewDatabase(t)
+	}
 	if cfg.dbAddr != nil {
 		dbURL = replaceHost(t, dbURL, cfg.dbAddr)
 	}
@@ -73,6 +82,7 @@ func newE2E(t *testing.T, cfg e2eConfig) *e2e {
 		Auth:   svc,
 		Tokens: tokens,
 		Ready:  store.Ping,
+		Proxy:  e2eProxy(t, cfg.upstream),
 	})
 	if err != nil {
 		t.Fatalf("NewServer: %v", err)
@@ -241,4 +251,22 @@ func replaceHost(t *testing.T, raw string, swap func(string) string) string {
 	}
 	u.Host = swap(u.Host)
 	return u.String()
+}
+
+// e2eProxy routes /api/ to upstream for any valid access token; no
+// upstream, no routes.
+func e2eProxy(t *testing.T, upstream *url.URL) gateway.ProxyOptions {
+	t.Helper()
+	if upstream == nil {
+		return gateway.ProxyOptions{}
+	}
+	router, err := proxy.NewRouter([]proxy.Route{{
+		Name: "api", PathPrefix: "/api/", Upstreams: []*url.URL{upstream}, Timeout: 30 * time.Second,
+	}})
+	if err != nil {
+		t.Fatalf("NewRouter: %v", err)
+	}
+	transport := proxy.NewTransport(proxy.TransportOptions{})
+	t.Cleanup(transport.CloseIdleConnections)
+	return gateway.ProxyOptions{Router: router, Transport: transport}
 }

@@ -39,6 +39,7 @@ func TestErrorMapping(t *testing.T) {
 		{"insufficient role", authcore.ErrInsufficientRole, 403, "insufficient_role",
 			map[string]string{"WWW-Authenticate": `Bearer realm="gatewayd", error="insufficient_scope"`}},
 		{"server busy", fmt.Errorf("authcore: hash: %w", authcore.ErrServerBusy), 503, "server_busy", map[string]string{"Retry-After": "1"}},
+		{"store unavailable", fmt.Errorf("authcore: login: postgres: user by email: %w: %w", authcore.ErrUnavailable, errors.New("dial tcp: connection refused")), 503, "service_unavailable", map[string]string{"Retry-After": "5"}},
 		{"rate limited", &gateway.RateLimitedError{Limit: 10, Remaining: 0, Reset: testNow.Add(90 * time.Second), RetryAfter: 1500 * time.Millisecond}, 429, "rate_limited",
 			map[string]string{"Retry-After": "2", "RateLimit-Limit": "10", "RateLimit-Remaining": "0", "RateLimit-Reset": "90"}},
 		{"bare rate limited", gateway.ErrRateLimited, 429, "rate_limited", map[string]string{"Retry-After": "1"}},

@@ -28,6 +28,7 @@ func messagesDE() messages {
 			codeInvalidPath:                    {"Ungültiger Pfad", "Der Anfragepfad verwendet eine Schreibweise, die das Gateway nicht auslegt: einen ';'-Parameter, einen kodierten Schräg- oder Rückstrich, doppelte Kodierung, ein Steuerzeichen oder ungültiges UTF-8."},
 			codeForwardAuthDescriptionMissing:  {"Ursprüngliche Anfrage nicht beschrieben", "Forward-Auth benötigt die ursprüngliche Anfrage von einem vertrauenswürdigen Proxy: X-Forwarded-Method, X-Forwarded-Host und X-Forwarded-Uri (Traefik, Caddy) oder X-Original-Method, X-Original-URL und X-Forwarded-Host (nginx)."},
 			codeForwardAuthDescriptionConflict: {"Widersprüchliche Beschreibungen der Anfrage", "Die Header X-Original-* und X-Forwarded-* beschreiben unterschiedliche Anfragen."},
+			codeServiceUnavailable:             {"Dienst nicht verfügbar", "Der Dienst ist vorübergehend nicht verfügbar. Bitte versuchen Sie es in einigen Sekunden erneut."},
 		},
 		fields: map[string]string{
 			authcore.CodeInvalidEmail:     "Geben Sie eine gültige E-Mail-Adresse ein.",

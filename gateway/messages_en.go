@@ -28,6 +28,7 @@ func messagesEN() messages {
 			codeInvalidPath:                    {"Invalid path", "The request path uses a spelling the gateway refuses to interpret: a ';' parameter, an encoded slash or backslash, double encoding, a control character or invalid UTF-8."},
 			codeForwardAuthDescriptionMissing:  {"Original request not described", "Forward-auth needs the original request from a trusted proxy: X-Forwarded-Method, X-Forwarded-Host and X-Forwarded-Uri (Traefik, Caddy), or X-Original-Method, X-Original-URL and X-Forwarded-Host (nginx)."},
 			codeForwardAuthDescriptionConflict: {"Original request descriptions disagree", "The X-Original-* and X-Forwarded-* headers describe different requests."},
+			codeServiceUnavailable:             {"Service unavailable", "The service is temporarily unavailable. Please try again in a few seconds."},
 		},
 		fields: map[string]string{
 			authcore.CodeInvalidEmail:     "Enter a valid email address.",

@@ -28,6 +28,7 @@ func messagesES() messages {
 			codeInvalidPath:                    {"Ruta no válida", "La ruta de la solicitud usa una forma que la pasarela se niega a interpretar: un parámetro ';', una barra o barra invertida codificada, doble codificación, un carácter de control o UTF-8 no válido."},
 			codeForwardAuthDescriptionMissing:  {"Solicitud original no descrita", "Forward-auth necesita la solicitud original de un proxy de confianza: X-Forwarded-Method, X-Forwarded-Host y X-Forwarded-Uri (Traefik, Caddy), o X-Original-Method, X-Original-URL y X-Forwarded-Host (nginx)."},
 			codeForwardAuthDescriptionConflict: {"Descripciones de la solicitud contradictorias", "Las cabeceras X-Original-* y X-Forwarded-* describen solicitudes distintas."},
+			codeServiceUnavailable:             {"Servicio no disponible", "El servicio no está disponible temporalmente. Inténtelo de nuevo en unos segundos."},
 		},
 		fields: map[string]string{
 			authcore.CodeInvalidEmail:     "Introduzca una dirección de correo electrónico válida.",

@@ -28,6 +28,7 @@ func messagesFR() messages {
 			codeInvalidPath:                    {"Chemin invalide", "Le chemin de la requête utilise une écriture que la passerelle refuse d’interpréter : un paramètre ';', une barre oblique ou contre-oblique encodée, un double encodage, un caractère de contrôle ou de l’UTF-8 invalide."},
 			codeForwardAuthDescriptionMissing:  {"Requête d’origine non décrite", "Forward-auth exige la requête d’origine d’un proxy de confiance : X-Forwarded-Method, X-Forwarded-Host et X-Forwarded-Uri (Traefik, Caddy), ou X-Original-Method, X-Original-URL et X-Forwarded-Host (nginx)."},
 			codeForwardAuthDescriptionConflict: {"Descriptions de la requête contradictoires", "Les en-têtes X-Original-* et X-Forwarded-* décrivent des requêtes différentes."},
+			codeServiceUnavailable:             {"Service indisponible", "Le service est temporairement indisponible. Veuillez réessayer dans quelques secondes."},
 		},
 		fields: map[string]string{
 			authcore.CodeInvalidEmail:     "Saisissez une adresse e-mail valide.",

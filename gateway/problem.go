@@ -21,6 +21,10 @@ const problemContentType = "application/problem+json"
 // problemTypePrefix makes each code a stable URI for the RFC 9457 "type".
 const problemTypePrefix = "urn:gatewayd:problem:"
 
+// retryAfterUnavailable is the Retry-After of a service_unavailable answer,
+// in seconds.
+const retryAfterUnavailable = "5"
+
 // realm names the protection space in WWW-Authenticate challenges.
 const realm = "gatewayd"
 
@@ -142,6 +146,11 @@ func (s *Server) challengeHeaders(h http.Header, err error, code string) {
 		h.Set("WWW-Authenticate", `Bearer realm="`+realm+`", error="insufficient_scope"`)
 	case codeServerBusy:
 		h.Set("Retry-After", "1")
+	case codeServiceUnavailable:
+		// A database outage lasts longer than a hashing queue; a few
+		// seconds keeps well-behaved clients from hammering a restarting
+		// server (RFC 9110 §10.2.3).
+		h.Set("Retry-After", retryAfterUnavailable)
 	case codeRateLimited:
 		rl, ok := rateLimitDetails(err)
 		if !ok {

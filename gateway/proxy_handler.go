@@ -128,5 +128,12 @@ func (s *Server) proxyRequest(c echo.Context, canon proxy.CanonicalRequest) erro
 	// sets them again.
 	clearSecurityHeaders(res.Header())
 	s.forwarding(c, upstreamOf(route)) // upstream timing and log (request_trace.go)
-	return s.routing.forwarders[route].Forward(&proxyWriter{s: s, c: c, res: res}, r)
+	w := &proxyWriter{s: s, c: c, res: res}
+	if id != nil {
+		// A stream opened with this identity ends with it (issue 13 §3).
+		var release func()
+		r, release = s.guardStream(w, r, id, route)
+		defer release()
+	}
+	return s.routing.forwarders[route].Forward(w, r)
 }

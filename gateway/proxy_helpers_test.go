@@ -101,6 +101,10 @@ type pxConfig struct {
 	quiet bool
 	// now is the gateway's clock (nil: time.Now).
 	now func() time.Time
+	// tokens adjusts the token options (TTL, leeway, revocations).
+	tokens func(*authcore.TokenOptions)
+	// streams ends streams with the session (stream_guard.go).
+	streams gateway.StreamOptions
 }
 
 // pxGateway is a gateway.Server with real token verification (no database:
@@ -113,7 +117,11 @@ type pxGateway struct {
 
 func newPXGateway(t testing.TB, up *pxUpstream, cfg pxConfig) *pxGateway {
 	t.Helper()
-	tokens, err := authcore.NewAccessTokens(authcore.TokenOptions{Secret: testSecret})
+	topts := authcore.TokenOptions{Secret: testSecret}
+	if cfg.tokens != nil {
+		cfg.tokens(&topts)
+	}
+	tokens, err := authcore.NewAccessTokens(topts)
 	if err != nil {
 		t.Fatalf("tokens: %v", err)
 	}
@@ -148,6 +156,7 @@ func newPXGateway(t testing.TB, up *pxUpstream, cfg pxConfig) *pxGateway {
 		CORS:           cfg.cors,
 		Now:            cfg.now,
 		Assertion:      cfg.assertion,
+		Streams:        cfg.streams,
 		Proxy: gateway.ProxyOptions{
 			Router:    router,
 			Transport: transport,

@@ -1,6 +1,8 @@
 package gateway
 
 import (
+	"bufio"
+	"net"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -21,7 +23,8 @@ const accessControlPrefix = "Access-Control-"
 //     may say.
 //
 // Unwrap exposes Echo's Response to http.ResponseController, so flushing
-// (SSE) and hijacking (WebSocket) work as before.
+// (SSE) works as before; Hijack is its own method, so a stream can be
+// ended with the session (stream_guard.go).
 type proxyWriter struct {
 	s   *Server
 	c   echo.Context
@@ -29,6 +32,10 @@ type proxyWriter struct {
 	// informational is set once a 1xx was passed on: ReverseProxy clears
 	// the header map after each, taking the gateway's headers with it.
 	informational bool
+	// stream, when set, ends a WebSocket or SSE response with the session
+	// (stream_guard.go); nil for anonymous requests. It points at guard.
+	stream *streamGuard
+	guard  streamGuard
 }
 
 // Header returns the response headers (Echo's, shared with net/http).
@@ -49,7 +56,22 @@ func (w *proxyWriter) WriteHeader(code int) {
 		return
 	}
 	w.settle()
+	if w.stream != nil && isEventStream(w.res.Header().Get("Content-Type")) {
+		w.stream.arm()
+	}
 	w.res.WriteHeader(code)
+}
+
+// Hijack hands ReverseProxy the client connection of an upgrade; with a
+// stream guard, wrapped so the gateway can close it with a 1008 frame when
+// the session ends.
+func (w *proxyWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, brw, err := http.NewResponseController(w.res).Hijack()
+	if err != nil || w.stream == nil {
+		return conn, brw, err
+	}
+	conn, brw = w.stream.hijacked(conn, brw)
+	return conn, brw, nil
 }
 
 // settle runs when ReverseProxy has added the upstream's headers to the

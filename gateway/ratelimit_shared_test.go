@@ -58,6 +58,9 @@ func TestRedisOutageKeepsServingAndRecovers(t *testing.T) {
 		RedisURL: redis.URL,
 		Prefix:   uniquePrefix(),
 		Policies: map[string]string{ratelimit.PolicyLogin: "3-M", ratelimit.PolicyLoginAccount: "100-H"},
+		// Degrade at the second failure in a row, so a few requests show it
+		// (the default waits for 500ms of failures).
+		DegradeAfter: time.Nanosecond,
 	}
 	a, c := b.instance(t, rlOptions{limiter: opts}), b.instance(t, rlOptions{limiter: opts})
 	wrong := func(gw *rlInstance, ip string) *httptest.ResponseRecorder {
@@ -86,8 +89,9 @@ func TestRedisOutageKeepsServingAndRecovers(t *testing.T) {
 	if err := redis.Restart(); err != nil {
 		t.Fatal(err)
 	}
-	// Recovery probes ride on traffic (at most one per second); poll with
-	// requests from an address the rest of the test does not use.
+	// Background probes (at most one per second) and traffic both notice
+	// the recovery; poll with requests from an address the rest of the
+	// test does not use.
 	poke := 0
 	eventually(t, 10*time.Second, "both replicas to leave the degraded state", func() bool {
 		poke++

@@ -82,6 +82,9 @@ type Options struct {
 	// with an identity and serves the JWKS (assertion.go). The zero value
 	// turns both off.
 	Assertion AssertionOptions
+	// Streams ends WebSocket and SSE streams with the session: at token
+	// expiry (plus Leeway) and on revocation (issue 13 §3).
+	Streams StreamOptions
 	// Now is the clock used for token lifetimes and rate-limit headers
 	// (nil → time.Now), injectable so tests never sleep.
 	Now func() time.Time
@@ -104,8 +107,13 @@ type Server struct {
 	now       func() time.Time
 	// Operations: readiness checks, the drain flag, metrics, and the fixed
 	// names of gateway endpoints for logs and metrics.
-	checks    []ReadyCheck
-	draining  atomic.Bool
+	checks   []ReadyCheck
+	draining atomic.Bool
+	// inflight counts requests inside observe; cut is set when the grace
+	// period ran out and their connections are about to be closed
+	// (drain.go).
+	inflight  atomic.Int64
+	cut       atomic.Bool
 	metrics   *metrics.Metrics
 	endpoints map[string]string
 	// owned lists the exact paths registered with Echo's router; together
@@ -120,6 +128,8 @@ type Server struct {
 	untrustedWarn warnLimiter
 	// assert signs identity assertions per route (assertion.go).
 	assert assertionTable
+	// streams ends long-lived streams with the session.
+	streams StreamOptions
 }
 
 // Validate reports every problem with the options that come from
@@ -183,6 +193,7 @@ func NewServer(opts Options) (*Server, error) {
 		now:       opts.Now,
 		checks:    opts.ReadyChecks,
 		metrics:   opts.Metrics,
+		streams:   opts.Streams,
 	}
 	if s.bodyLimit == 0 {
 		s.bodyLimit = DefaultAuthBodyLimit

@@ -188,8 +188,9 @@ func TestAccountThrottleRefundAfterWindowCreatesNoBudget(t *testing.T) {
 }
 
 // TestAccountThrottleRefundFollowsFallback: while Redis is down the refund
-// lands where the take counted (the memory fallback), and a refund that
-// fails against Redis degrades the Limiter instead of failing the login.
+// lands where the take counted (the memory fallback), and refunds that
+// keep failing against Redis degrade the Limiter (as takes do, after
+// DegradeAfter) instead of failing the login.
 func TestAccountThrottleRefundFollowsFallback(t *testing.T) {
 	srv := redistest.Start(t)
 	l := mustNew(t, ratelimit.Options{
@@ -197,6 +198,8 @@ func TestAccountThrottleRefundFollowsFallback(t *testing.T) {
 		Prefix:   uniquePrefix(t),
 		Policies: map[string]string{ratelimit.PolicyLoginAccount: "2-H"},
 		Logger:   newLogger(&logBuffer{}),
+		// Degrade at the second failure in a row, so two refunds suffice.
+		DegradeAfter: time.Nanosecond,
 	})
 	throttle := l.AccountThrottle()
 	ctx := context.Background()
@@ -206,9 +209,11 @@ func TestAccountThrottleRefundFollowsFallback(t *testing.T) {
 	if err := srv.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	// The refund hits the dead server: no error, the Limiter degrades.
-	if err := throttle.Refund(ctx, "user@example.com"); err != nil {
-		t.Fatalf("refund with Redis down: %v", err)
+	// The refunds hit the dead server: no error, the Limiter degrades.
+	for range 2 {
+		if err := throttle.Refund(ctx, "user@example.com"); err != nil {
+			t.Fatalf("refund with Redis down: %v", err)
+		}
 	}
 	if !l.Degraded() {
 		t.Fatal("a failed Redis refund did not degrade the Limiter")

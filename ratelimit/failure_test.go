@@ -3,7 +3,10 @@ package ratelimit_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net"
+	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -27,6 +30,8 @@ func TestRedisOutageFallsBackAndRecovers(t *testing.T) {
 		Prefix:   uniquePrefix(t),
 		Policies: map[string]string{policy: "3-M"},
 		Logger:   newLogger(logs),
+		// Degrade at the second failure in a row, so a few takes suffice.
+		DegradeAfter: time.Nanosecond,
 	}
 	a := mustNew(t, opts)
 	ctx := context.Background()
@@ -109,6 +114,7 @@ func TestRedisOutageModes(t *testing.T) {
 				OnStoreError: tt.mode,
 				Policies:     map[string]string{policy: "1-H"},
 				Logger:       newLogger(logs),
+				DegradeAfter: time.Nanosecond, // at the second failure in a row
 			})
 			takeN(t, l, policy, "k", 1)
 			if err := srv.Stop(); err != nil {
@@ -238,7 +244,8 @@ func TestHangingRedisIsBoundedByStoreTimeout(t *testing.T) {
 	t.Run("starts hanging while healthy", func(t *testing.T) {
 		srv := redistest.Start(t)
 		logs := &logBuffer{}
-		l := mustNew(t, ratelimit.Options{RedisURL: srv.URL, Policies: policies, StoreTimeout: 50 * time.Millisecond, Logger: newLogger(logs)})
+		l := mustNew(t, ratelimit.Options{RedisURL: srv.URL, Policies: policies, StoreTimeout: 50 * time.Millisecond,
+			Logger: newLogger(logs), DegradeAfter: time.Nanosecond})
 		takeN(t, l, policy, "k", 1)
 		admin := rawClient(t, srv.URL)
 		// WRITE pause: the server accepts and reads EVALSHA but does not
@@ -247,13 +254,23 @@ func TestHangingRedisIsBoundedByStoreTimeout(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = admin.Do(ctx, "CLIENT", "UNPAUSE").Err() })
-		start := time.Now()
-		d, err := l.Take(ctx, policy, "k")
-		if took := time.Since(start); took > time.Second {
-			t.Fatalf("Take took %v against a paused Redis", took)
-		}
-		if err != nil || !l.Degraded() {
-			t.Fatalf("take: %+v %v degraded=%v, want a fallback decision", d, err, l.Degraded())
+		// Each take is bounded and answered by the fallback; the instance
+		// degrades only once calls have failed for DegradeAfter.
+		for i := 1; !l.Degraded(); i++ {
+			start := time.Now()
+			d, err := l.Take(ctx, policy, "k")
+			if took := time.Since(start); took > time.Second {
+				t.Fatalf("Take took %v against a paused Redis", took)
+			}
+			if err != nil {
+				t.Fatalf("take %d: %+v %v, want a fallback decision", i, d, err)
+			}
+			if i == 1 && l.Degraded() {
+				t.Fatal("degraded at the first late reply")
+			}
+			if time.Since(start) > 5*time.Second {
+				t.Fatal("not degraded after 5s of failures")
+			}
 		}
 		if err := admin.Do(ctx, "CLIENT", "UNPAUSE").Err(); err != nil {
 			t.Fatal(err)
@@ -278,5 +295,122 @@ func TestCallerCancellationIsNotAnOutage(t *testing.T) {
 	}
 	if l.Degraded() {
 		t.Fatal("a caller giving up must not mark Redis degraded")
+	}
+}
+
+// TestDegradedRecoversWithoutTraffic: once Redis is back, the degraded flag
+// (readiness, metric) clears by itself, with no request to notice (issue
+// 11).
+func TestDegradedRecoversWithoutTraffic(t *testing.T) {
+	srv := redistest.Start(t)
+	policy := ratelimit.RoutePolicy("quiet")
+	logs := &logBuffer{}
+	l := mustNew(t, ratelimit.Options{RedisURL: srv.URL, Prefix: uniquePrefix(t),
+		Policies: map[string]string{policy: "100-M"}, Logger: newLogger(logs)})
+	if err := srv.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 5*time.Second, "degraded after Redis stopped", func() bool {
+		_, _ = l.Take(context.Background(), policy, "k")
+		return l.Degraded()
+	})
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10*time.Second, "recovery without traffic", func() bool { return !l.Degraded() })
+	if n := logs.count(msgRecovered); n != 1 {
+		t.Fatalf("%d recovery messages, want 1:\n%s", n, logs)
+	}
+}
+
+// TestOneSlowReplyDoesNotDegrade: calls must keep failing for DegradeAfter
+// with no success in between to degrade; a success starts over, so late
+// replies during a CPU stall never flip the instance (issue 11). The
+// Limiter's clock is driven by the test.
+func TestOneSlowReplyDoesNotDegrade(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := context.Background()
+	policy := ratelimit.RoutePolicy("flap")
+	logs := &logBuffer{}
+	var clock atomic.Pointer[time.Time]
+	now := time.Now()
+	clock.Store(&now)
+	advance := func(d time.Duration) { next := clock.Load().Add(d); clock.Store(&next) }
+	const window = time.Second
+	l := mustNew(t, ratelimit.Options{RedisURL: srv.URL, Prefix: uniquePrefix(t),
+		Policies: map[string]string{policy: "100-M"}, StoreTimeout: 50 * time.Millisecond,
+		DegradeAfter: window, Logger: newLogger(logs), Now: func() time.Time { return *clock.Load() }})
+	admin := rawClient(t, srv.URL)
+	t.Cleanup(func() { _ = admin.Do(ctx, "CLIENT", "UNPAUSE").Err() })
+	pause := func(on bool) {
+		t.Helper()
+		args := []any{"CLIENT", "UNPAUSE"}
+		if on {
+			args = []any{"CLIENT", "PAUSE", 10000, "WRITE"}
+		}
+		if err := admin.Do(ctx, args...).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	take := func() {
+		t.Helper()
+		if _, err := l.Take(ctx, policy, "k"); err != nil {
+			t.Fatalf("take: %v", err)
+		}
+	}
+	timely := func() {
+		t.Helper()
+		// The paused replies arrive late on their connections; wait until
+		// Redis answers a take in time again.
+		eventually(t, 5*time.Second, "a timely reply", func() bool {
+			_, err := l.Take(ctx, policy, "k")
+			return err == nil && !l.Degraded()
+		})
+	}
+
+	// Late replies separated by successes: never degraded, however much
+	// time passes in between.
+	for range 3 {
+		pause(true)
+		take()
+		pause(false)
+		timely()
+		advance(2 * window)
+		pause(true)
+		take()
+		pause(false)
+		timely()
+	}
+	if l.Degraded() || logs.count(msgDown) != 0 {
+		t.Fatalf("degraded=%v after isolated slow replies:\n%s", l.Degraded(), logs)
+	}
+
+	// Failing for the whole window with no success: degraded.
+	pause(true)
+	take()
+	advance(window)
+	take()
+	if !l.Degraded() {
+		t.Fatal("not degraded after failing for the whole window")
+	}
+}
+
+// TestRedisClientLogsAreStructured: go-redis's own messages (here a failed
+// dial) arrive as slog records, not plain text on stderr (issue 11).
+func TestRedisClientLogsAreStructured(t *testing.T) {
+	logs := &logBuffer{}
+	ratelimit.RouteRedisLogs(newLogger(logs))
+	t.Cleanup(func() { ratelimit.RouteRedisLogs(slog.New(slog.NewJSONHandler(os.Stderr, nil))) })
+	srv := redistest.Start(t)
+	if err := srv.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	l := mustNew(t, ratelimit.Options{RedisURL: srv.URL, Policies: map[string]string{ratelimit.RoutePolicy("log"): "5-M"}})
+	_ = l.Ping(context.Background())
+	eventually(t, 5*time.Second, "a go-redis record", func() bool {
+		return logs.count("component=go-redis") > 0
+	})
+	if strings.Contains(logs.String(), "pool.go:") {
+		t.Fatalf("plain go-redis prefix leaked into the record:\n%s", logs)
 	}
 }

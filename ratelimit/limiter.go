@@ -20,9 +20,12 @@ type Limiter struct {
 	b atomic.Pointer[backends]
 
 	// degraded is true while Redis calls are skipped; nextProbe (unix
-	// nanoseconds) gates recovery probes to one per probeInterval.
-	degraded  atomic.Bool
-	nextProbe atomic.Int64
+	// nanoseconds) gates request-driven recovery probes to one per
+	// probeInterval. failingSince (unix nanoseconds, 0 for none) is when
+	// the current run of failed Redis calls began.
+	degraded     atomic.Bool
+	nextProbe    atomic.Int64
+	failingSince atomic.Int64
 
 	probeMu    sync.Mutex // guards stopped and probes.Add against Close
 	stopped    bool
@@ -82,6 +85,9 @@ func New(ctx context.Context, opts Options) (*Limiter, error) {
 		}
 	}
 	l.b.Store(b)
+	if l.degraded.Load() {
+		l.startProbeLoop(b.redis)
+	}
 	return l, nil
 }
 

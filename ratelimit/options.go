@@ -38,6 +38,18 @@ const (
 const (
 	DefaultPrefix       = "gatewayd"
 	DefaultStoreTimeout = 50 * time.Millisecond
+	// DefaultDegradeAfter is how long Redis calls must keep failing, with
+	// no success in between, before the Limiter stops asking Redis (issue
+	// 11). Counting failures in a row is not enough: a CPU stall makes every
+	// in-flight call miss StoreTimeout at once, dozens "in a row". Measured
+	// with both cores saturated (bench/redisflap), stalls that fail every
+	// call for this long did not happen, while during a real outage the
+	// switch comes half a second later, each request in between costing at
+	// most StoreTimeout and still answered by OnStoreError.
+	DefaultDegradeAfter = 500 * time.Millisecond
+	// MaxDegradeAfter bounds DegradeAfter: beyond it a real outage would
+	// cost too many requests a full StoreTimeout each before the switch.
+	MaxDegradeAfter = 10 * time.Second
 )
 
 // Options configure a Limiter. The zero value is a working in-memory limiter
@@ -61,6 +73,13 @@ type Options struct {
 	// StoreTimeout bounds every Redis call made for a request. It is the
 	// most latency Redis can add to a request. Default 50ms.
 	StoreTimeout time.Duration
+	// DegradeAfter is how long Redis calls must keep failing, with no
+	// success in between, before the Limiter switches to OnStoreError until
+	// a background probe succeeds. A failed call before that is answered by
+	// OnStoreError on its own. Zero means DefaultDegradeAfter; at most
+	// MaxDegradeAfter. A tiny value (1ns) degrades at the second failure in
+	// a row.
+	DegradeAfter time.Duration
 	// Policies maps a policy name to a rate in limiter's format
 	// "<limit>-<S|M|H|D>", e.g. "10-M". Entries override DefaultPolicies
 	// and add per-route policies (named with RoutePolicy).
@@ -79,6 +98,7 @@ type settings struct {
 	prefix       string
 	onStoreError string
 	storeTimeout time.Duration
+	degradeAfter time.Duration
 	rates        map[string]limiter.Rate
 	logger       *slog.Logger
 	now          func() time.Time
@@ -114,6 +134,7 @@ func (o Options) validate() (settings, error) {
 		prefix:       o.Prefix,
 		onStoreError: o.OnStoreError,
 		storeTimeout: o.StoreTimeout,
+		degradeAfter: o.DegradeAfter,
 		rates:        make(map[string]limiter.Rate),
 		logger:       o.Logger,
 		now:          o.Now,
@@ -151,6 +172,12 @@ func (o Options) validate() (settings, error) {
 	}
 	if s.storeTimeout < 0 {
 		problems = append(problems, fielderr.New("StoreTimeout", "%v: must be positive (0 means %v)", s.storeTimeout, DefaultStoreTimeout))
+	}
+	if s.degradeAfter == 0 {
+		s.degradeAfter = DefaultDegradeAfter
+	}
+	if s.degradeAfter < 0 || s.degradeAfter > MaxDegradeAfter {
+		problems = append(problems, fielderr.New("DegradeAfter", "%v: want more than 0 and at most %v (0 means %v)", s.degradeAfter, MaxDegradeAfter, DefaultDegradeAfter))
 	}
 	policies := DefaultPolicies()
 	maps.Copy(policies, o.Policies)

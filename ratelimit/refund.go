@@ -62,12 +62,13 @@ func (l *Limiter) Refund(ctx context.Context, policy, key string) error {
 			err := b.redis.refund(rctx, k)
 			cancel()
 			if err == nil {
+				l.recordSuccess()
 				return nil
 			}
 			if ctx.Err() != nil {
 				return fmt.Errorf("ratelimit: %s: %w", policy, ctx.Err())
 			}
-			l.markDegraded(err)
+			l.recordFailure(err, b.redis)
 		} else {
 			l.maybeProbe(b.redis)
 		}

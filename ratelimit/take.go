@@ -55,6 +55,7 @@ func (l *Limiter) run(ctx context.Context, do op, policy, key string) (Decision,
 			d, err := do(rctx, st, k, rate)
 			cancel()
 			if err == nil {
+				l.recordSuccess()
 				return result(policy, d, l.s.now())
 			}
 			if ctx.Err() != nil {
@@ -62,7 +63,10 @@ func (l *Limiter) run(ctx context.Context, do op, policy, key string) (Decision,
 				// that says nothing about Redis, so stay healthy.
 				return Decision{}, fmt.Errorf("ratelimit: %s: %w", policy, ctx.Err())
 			}
-			l.markDegraded(err)
+			// This request is answered by OnStoreError below either way;
+			// the Limiter as a whole degrades only after DegradeAfter
+			// failures in a row.
+			l.recordFailure(err, b.redis)
 		} else {
 			l.maybeProbe(b.redis)
 		}
@@ -115,8 +119,10 @@ func (l *Limiter) Reset(ctx context.Context, policy, key string) error {
 		if ctx.Err() != nil {
 			return fmt.Errorf("ratelimit: %s: %w", policy, ctx.Err())
 		}
-		l.markDegraded(err)
+		l.recordFailure(err, b.redis)
+		return nil
 	}
+	l.recordSuccess()
 	return nil
 }
 

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -19,6 +22,13 @@ const (
 	codeInvalidTextRepr     = "22P02"
 	codeSerializationFail   = "40001"
 	codeDeadlockDetected    = "40P01"
+	codeTooManyConnections  = "53300"
+	// Class 08 (connection exception) and the 57P0x shutdown codes: the
+	// server is going away or not accepting connections yet.
+	classConnectionException = "08"
+	codeAdminShutdown        = "57P01"
+	codeCrashShutdown        = "57P02"
+	codeCannotConnectNow     = "57P03"
 )
 
 // emailConstraint is the named UNIQUE constraint on users.email in
@@ -32,6 +42,9 @@ const emailConstraint = "users_email_key"
 func mapError(op string, err error) error {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("postgres: %s: %w", op, authcore.ErrNotFound)
+	}
+	if unavailable(err) {
+		return fmt.Errorf("postgres: %s: %w: %w", op, authcore.ErrUnavailable, err)
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
@@ -50,6 +63,40 @@ func mapError(op string, err error) error {
 		}
 	}
 	return fmt.Errorf("postgres: %s: %w", op, err)
+}
+
+// unavailable reports whether err means the database could not be reached
+// or did not answer in time, rather than refusing this statement (issue
+// 11). It is decided on types and SQLSTATE codes, never on message text:
+//   - *pgconn.ConnectError: dialing or the startup handshake failed
+//     (connection refused, DNS, TLS, "the database system is starting up");
+//   - a net.Error or an EOF: the connection broke mid-statement, as when the
+//     server is killed;
+//   - pgconn.Timeout and context.DeadlineExceeded: a deadline ran out while
+//     waiting for a pooled connection or for the reply. context.Canceled is
+//     left alone: it means the client left, which is not an outage;
+//   - SQLSTATE class 08, 57P01-57P03 and 53300: the server is shutting down,
+//     starting up, or out of connection slots.
+func unavailable(err error) bool {
+	if errors.Is(err, context.Canceled) {
+		return false
+	}
+	var (
+		connectErr *pgconn.ConnectError
+		netErr     net.Error
+		pgErr      *pgconn.PgError
+	)
+	switch {
+	case errors.As(err, &connectErr), errors.As(err, &netErr),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, context.DeadlineExceeded), pgconn.Timeout(err):
+		return true
+	case errors.As(err, &pgErr):
+		return strings.HasPrefix(pgErr.Code, classConnectionException) ||
+			pgErr.Code == codeAdminShutdown || pgErr.Code == codeCrashShutdown ||
+			pgErr.Code == codeCannotConnectNow || pgErr.Code == codeTooManyConnections
+	}
+	return false
 }
 
 // errLostRace is returned inside a transaction that found its premise

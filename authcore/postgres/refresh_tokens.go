@@ -42,9 +42,10 @@ func (s *Store) CreateRefreshToken(ctx context.Context, t *authcore.RefreshToken
 //   - N callers presenting one token: the conditional UPDATE ("revoked_at IS
 //     NULL") row-locks it, so exactly one matches; under READ COMMITTED the
 //     others block, re-check the committed row and match nothing. They start
-//     over, find the token revoked and take the reuse branch. That is
-//     intended: a second presentation of a token that has just been rotated
-//     is the replay reuse detection exists for (RFC 9700 §4.14.2).
+//     over, find the token rotated and take the reuse branch (or, within
+//     the reuse grace, the "revoked" one). With no grace that is intended:
+//     a second presentation of a token that has just been rotated is the
+//     replay reuse detection exists for (RFC 9700 §4.14.2).
 //   - a replay of an old token while another token of the same user is
 //     being rotated: without care the family revocation could miss the
 //     token that rotation is inserting (it is invisible to the revoking
@@ -53,7 +54,7 @@ func (s *Store) CreateRefreshToken(ctx context.Context, t *authcore.RefreshToken
 //     revocation takes the exclusive lock (revokeFamily): it waits for
 //     in-flight rotations to commit and holds off new ones. Locks are always
 //     taken owner first, token rows second, so the two cannot deadlock.
-func (s *Store) RotateRefreshToken(ctx context.Context, oldHash string, next *authcore.RefreshToken, now time.Time) (string, error) {
+func (s *Store) RotateRefreshToken(ctx context.Context, oldHash string, next *authcore.RefreshToken, now time.Time, reuseGrace time.Duration) (string, error) {
 	var (
 		userID  string
 		outcome error // a domain outcome decided inside a committed tx
@@ -61,26 +62,32 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash string, next *au
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		userID, outcome = "", nil
 		var (
-			owner     string
-			revokedAt *time.Time
-			expiresAt time.Time
+			owner      string
+			revokedAt  *time.Time
+			replacedBy *string
+			expiresAt  time.Time
 		)
 		err := tx.QueryRow(ctx,
-			`SELECT user_id, revoked_at, expires_at FROM refresh_tokens WHERE token_hash = $1`,
-			oldHash).Scan(&owner, &revokedAt, &expiresAt)
+			`SELECT user_id, revoked_at, replaced_by, expires_at FROM refresh_tokens WHERE token_hash = $1`,
+			oldHash).Scan(&owner, &revokedAt, &replacedBy, &expiresAt)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
 			outcome = authcore.ErrNotFound
 			return nil
 		case err != nil:
 			return err
+		case revokedAt != nil && !authcore.ReplayIsReuse(replacedBy != nil, *revokedAt, now, reuseGrace):
+			// Logged out, or rotated within the grace: dead, not stolen.
+			outcome = authcore.ErrRefreshTokenRevoked
+			return nil
 		case revokedAt != nil:
-			// A revoked token came back: someone holds a copy. Revoke the
+			// A rotated token came back: someone holds a copy. Revoke the
 			// family and COMMIT, so the revocation persists even though the
 			// caller gets an error.
 			if _, err := revokeFamily(ctx, tx, owner, now); err != nil {
 				return err
 			}
+			userID = owner // the Service revokes the access tokens too
 			outcome = authcore.ErrRefreshTokenReused
 			return nil
 		case !expiresAt.After(now):
@@ -118,7 +125,9 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash string, next *au
 		return "", mapError("rotate refresh token", err)
 	}
 	if outcome != nil {
-		return "", fmt.Errorf("postgres: rotate refresh token: %w", outcome)
+		// userID is set only for a reuse: the owner, whose access tokens
+		// the Service then revokes.
+		return userID, fmt.Errorf("postgres: rotate refresh token: %w", outcome)
 	}
 	next.UserID = userID
 	return userID, nil

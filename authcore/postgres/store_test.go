@@ -77,7 +77,7 @@ func TestSQLOnlyThroughParameterBinding(t *testing.T) {
 			t.Fatalf("UserByEmail(%q) = %+v, %v; want it stored literally", email, got, err)
 		}
 	}
-	if _, err := s.RotateRefreshToken(ctx, `' OR 1=1; --`, &authcore.RefreshToken{ID: "00000000-0000-4000-8000-0000000000ff"}, time.Now()); !errors.Is(err, authcore.ErrNotFound) {
+	if _, err := s.RotateRefreshToken(ctx, `' OR 1=1; --`, &authcore.RefreshToken{ID: "00000000-0000-4000-8000-0000000000ff"}, time.Now(), 0); !errors.Is(err, authcore.ErrNotFound) {
 		t.Fatalf("rotating an injection-looking hash = %v, want ErrNotFound", err)
 	}
 	var n int
@@ -253,8 +253,10 @@ func TestReuseRevokesTokenOfInFlightRotation(t *testing.T) {
 	}
 	mk("00000000-0000-4000-8000-000000000011", "old")
 	mk("00000000-0000-4000-8000-000000000012", "current")
-	if err := s.RevokeRefreshToken(ctx, "old", now.Add(-time.Minute)); err != nil {
-		t.Fatalf("RevokeRefreshToken: %v", err)
+	// "old" was rotated a minute ago, so presenting it again is a reuse.
+	if _, err := s.RotateRefreshToken(ctx, "old", &authcore.RefreshToken{ID: "00000000-0000-4000-8000-000000000015", TokenHash: "old-next",
+		IssuedAt: now.Add(-time.Minute), ExpiresAt: now.Add(time.Hour)}, now.Add(-time.Minute), 0); err != nil {
+		t.Fatalf("RotateRefreshToken: %v", err)
 	}
 
 	// The in-flight rotation, done by hand and left uncommitted: it holds
@@ -275,7 +277,7 @@ func TestReuseRevokesTokenOfInFlightRotation(t *testing.T) {
 	replay := make(chan error, 1)
 	go func() {
 		_, err := s.RotateRefreshToken(ctx, "old", &authcore.RefreshToken{ID: "00000000-0000-4000-8000-000000000014", TokenHash: "x",
-			IssuedAt: now, ExpiresAt: now.Add(time.Hour)}, now)
+			IssuedAt: now, ExpiresAt: now.Add(time.Hour)}, now, 0)
 		replay <- err
 	}()
 	waitForLockWaiter(t, dbURL)

@@ -36,11 +36,12 @@ func (s *Store) CreateRefreshToken(ctx context.Context, t *authcore.RefreshToken
 // BEGIN IMMEDIATE: it holds SQLite's single write lock before it reads the
 // old row, so rotations run strictly one after another, whichever connection
 // or process they come from, and each sees the previous one's commit. The
-// losers find the token revoked and fall through to the reuse branch, which
-// is intended: a second presentation of a token that has just been rotated
-// is exactly the replay that reuse detection exists for (RFC 9700 §4.14.2),
-// so the whole family is revoked.
-func (s *Store) RotateRefreshToken(ctx context.Context, oldHash string, next *authcore.RefreshToken, now time.Time) (string, error) {
+// losers find the token rotated and fall through to the reuse branch (or,
+// within the reuse grace, the "revoked" one). With no grace that is
+// intended: a second presentation of a token that has just been rotated is
+// exactly the replay that reuse detection exists for (RFC 9700 §4.14.2), so
+// the whole family is revoked.
+func (s *Store) RotateRefreshToken(ctx context.Context, oldHash string, next *authcore.RefreshToken, now time.Time, reuseGrace time.Duration) (string, error) {
 	var (
 		userID  string
 		outcome error // a domain outcome decided inside a committed tx
@@ -65,10 +66,13 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash string, next *au
 
 		// Nothing consumable: find out why. The write lock is held, so no
 		// other rotation can change the answer under us.
-		var revokedAt sql.NullInt64
+		var (
+			revokedAt  sql.NullInt64
+			replacedBy sql.NullString
+		)
 		err = tx.QueryRowContext(ctx,
-			`SELECT user_id, revoked_at FROM refresh_tokens WHERE token_hash = ?`,
-			oldHash).Scan(&userID, &revokedAt)
+			`SELECT user_id, revoked_at, replaced_by FROM refresh_tokens WHERE token_hash = ?`,
+			oldHash).Scan(&userID, &revokedAt, &replacedBy)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			outcome = authcore.ErrNotFound
@@ -79,8 +83,12 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash string, next *au
 			// Expired but never revoked: an old session, not an attack.
 			outcome = authcore.ErrNotFound
 			return nil
+		case !authcore.ReplayIsReuse(replacedBy.Valid, fromMicros(revokedAt.Int64), now, reuseGrace):
+			// Logged out, or rotated within the grace: dead, not stolen.
+			userID, outcome = "", authcore.ErrRefreshTokenRevoked
+			return nil
 		}
-		// A revoked token came back: someone holds a copy. Revoke every
+		// A rotated token came back: someone holds a copy. Revoke every
 		// live token of the user and COMMIT, so the revocation persists
 		// even though the caller gets an error.
 		if _, err := tx.ExecContext(ctx, revokeUserTokens, nowUS, userID); err != nil {
@@ -93,7 +101,12 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash string, next *au
 		return "", mapError("rotate refresh token", err)
 	}
 	if outcome != nil {
-		return "", fmt.Errorf("sqlite: rotate refresh token: %w", outcome)
+		if !errors.Is(outcome, authcore.ErrRefreshTokenReused) {
+			userID = ""
+		}
+		// userID is set only for a reuse: the owner, whose access tokens
+		// the Service then revokes.
+		return userID, fmt.Errorf("sqlite: rotate refresh token: %w", outcome)
 	}
 	next.UserID = userID
 	return userID, nil

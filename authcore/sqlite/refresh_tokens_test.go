@@ -20,7 +20,7 @@ func TestRotateRefreshToken(t *testing.T) {
 	t.Run("active token is consumed and replaced", func(t *testing.T) {
 		old := mustToken(t, s, u.ID, ttl)
 		next := newToken("", ttl)
-		uid, err := s.RotateRefreshToken(ctx, old.TokenHash, next, t0)
+		uid, err := s.RotateRefreshToken(ctx, old.TokenHash, next, t0, 0)
 		if err != nil || uid != u.ID {
 			t.Fatalf("rotate = %q, %v; want %q, nil", uid, err, u.ID)
 		}
@@ -35,13 +35,13 @@ func TestRotateRefreshToken(t *testing.T) {
 			t.Fatalf("old row revoked_at=%v replaced_by=%v; want %v, %q", got.RevokedAt, got.ReplacedBy, t0, next.ID)
 		}
 		// The replacement is itself usable.
-		if _, err := s.RotateRefreshToken(ctx, next.TokenHash, newToken("", ttl), t0); err != nil {
+		if _, err := s.RotateRefreshToken(ctx, next.TokenHash, newToken("", ttl), t0, 0); err != nil {
 			t.Fatalf("rotate replacement: %v", err)
 		}
 	})
 
 	t.Run("unknown hash is not found", func(t *testing.T) {
-		_, err := s.RotateRefreshToken(ctx, "no-such-hash", newToken("", ttl), t0)
+		_, err := s.RotateRefreshToken(ctx, "no-such-hash", newToken("", ttl), t0, 0)
 		if !errors.Is(err, authcore.ErrNotFound) {
 			t.Fatalf("err = %v, want ErrNotFound", err)
 		}
@@ -52,11 +52,11 @@ func TestRotateRefreshToken(t *testing.T) {
 		expired := mustToken(t, s, v.ID, time.Minute)
 		other := mustToken(t, s, v.ID, ttl)
 		// expires_at == now counts as expired.
-		_, err := s.RotateRefreshToken(ctx, expired.TokenHash, newToken("", ttl), expired.ExpiresAt)
+		_, err := s.RotateRefreshToken(ctx, expired.TokenHash, newToken("", ttl), expired.ExpiresAt, 0)
 		if !errors.Is(err, authcore.ErrNotFound) {
 			t.Fatalf("err = %v, want ErrNotFound", err)
 		}
-		if _, err := s.RotateRefreshToken(ctx, other.TokenHash, newToken("", ttl), expired.ExpiresAt); err != nil {
+		if _, err := s.RotateRefreshToken(ctx, other.TokenHash, newToken("", ttl), expired.ExpiresAt, 0); err != nil {
 			t.Fatalf("sibling token after expired rotation: %v", err)
 		}
 	})
@@ -65,10 +65,10 @@ func TestRotateRefreshToken(t *testing.T) {
 		old := mustToken(t, s, u.ID, ttl)
 		clash := newToken("", ttl)
 		clash.TokenHash = old.TokenHash // UNIQUE violation on insert
-		if _, err := s.RotateRefreshToken(ctx, old.TokenHash, clash, t0); err == nil {
+		if _, err := s.RotateRefreshToken(ctx, old.TokenHash, clash, t0, 0); err == nil {
 			t.Fatal("rotation with a duplicate next hash succeeded")
 		}
-		if _, err := s.RotateRefreshToken(ctx, old.TokenHash, newToken("", ttl), t0); err != nil {
+		if _, err := s.RotateRefreshToken(ctx, old.TokenHash, newToken("", ttl), t0, 0); err != nil {
 			t.Fatalf("old token after rolled-back rotation: %v", err)
 		}
 	})
@@ -86,12 +86,12 @@ func TestRotateReuseRevokesAllUserTokens(t *testing.T) {
 	theirs := mustToken(t, s, bystander.ID, time.Hour)
 
 	next := newToken("", time.Hour)
-	if _, err := s.RotateRefreshToken(ctx, old.TokenHash, next, t0); err != nil {
+	if _, err := s.RotateRefreshToken(ctx, old.TokenHash, next, t0, 0); err != nil {
 		t.Fatalf("first rotation: %v", err)
 	}
 	sessions = append(sessions, next)
 
-	_, err := s.RotateRefreshToken(ctx, old.TokenHash, newToken("", time.Hour), t0.Add(time.Minute))
+	_, err := s.RotateRefreshToken(ctx, old.TokenHash, newToken("", time.Hour), t0.Add(time.Minute), 0)
 	if !errors.Is(err, authcore.ErrRefreshTokenReused) {
 		t.Fatalf("reuse err = %v, want ErrRefreshTokenReused", err)
 	}
@@ -99,11 +99,11 @@ func TestRotateReuseRevokesAllUserTokens(t *testing.T) {
 		t.Fatalf("active tokens left after reuse = %d, %v; want 0", n, err)
 	}
 	for i, tok := range sessions {
-		if _, err := s.RotateRefreshToken(ctx, tok.TokenHash, newToken("", time.Hour), t0.Add(time.Minute)); !errors.Is(err, authcore.ErrRefreshTokenReused) {
-			t.Errorf("session %d after reuse: err = %v, want ErrRefreshTokenReused", i, err)
+		if _, err := s.RotateRefreshToken(ctx, tok.TokenHash, newToken("", time.Hour), t0.Add(time.Minute), 0); !errors.Is(err, authcore.ErrRefreshTokenRevoked) {
+			t.Errorf("session %d after reuse: err = %v, want ErrRefreshTokenRevoked", i, err)
 		}
 	}
-	if _, err := s.RotateRefreshToken(ctx, theirs.TokenHash, newToken("", time.Hour), t0.Add(time.Minute)); err != nil {
+	if _, err := s.RotateRefreshToken(ctx, theirs.TokenHash, newToken("", time.Hour), t0.Add(time.Minute), 0); err != nil {
 		t.Fatalf("other user's token after reuse: %v", err)
 	}
 }
@@ -143,7 +143,7 @@ func TestConcurrentRotationHasOneWinner(t *testing.T) {
 				nexts[i] = newToken("", time.Hour)
 				wg.Go(func() {
 					<-start
-					_, errs[i] = stores[i%len(stores)].RotateRefreshToken(ctx, old.TokenHash, nexts[i], t0)
+					_, errs[i] = stores[i%len(stores)].RotateRefreshToken(ctx, old.TokenHash, nexts[i], t0, 0)
 				})
 			}
 			close(start)
@@ -188,7 +188,7 @@ func TestWriteWaitsForAnotherWriter(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() {
-		_, err := s.RotateRefreshToken(ctx, old.TokenHash, newToken("", time.Hour), t0)
+		_, err := s.RotateRefreshToken(ctx, old.TokenHash, newToken("", time.Hour), t0, 0)
 		done <- err
 	}()
 	// Give the rotation time to reach the lock; the assertion below holds
@@ -215,7 +215,7 @@ func TestCreateRefreshTokenForUnknownUserIsNotFound(t *testing.T) {
 }
 
 // Purge removes expired rows only; a revoked token that has not expired
-// stays, so presenting it is still recognized as a reuse.
+// stays, so presenting it is still recognized as revoked, not unknown.
 func TestPurgeKeepsRevokedUnexpiredTokens(t *testing.T) {
 	ctx := context.Background()
 	s := mustOpen(t, tempPath(t))
@@ -229,11 +229,11 @@ func TestPurgeKeepsRevokedUnexpiredTokens(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("purge = %d, %v; want 1, nil", n, err)
 	}
-	if _, err := s.RotateRefreshToken(ctx, expired.TokenHash, newToken("", time.Hour), t0); !errors.Is(err, authcore.ErrNotFound) {
+	if _, err := s.RotateRefreshToken(ctx, expired.TokenHash, newToken("", time.Hour), t0, 0); !errors.Is(err, authcore.ErrNotFound) {
 		t.Fatalf("purged token: err = %v, want ErrNotFound", err)
 	}
-	if _, err := s.RotateRefreshToken(ctx, revoked.TokenHash, newToken("", time.Hour), t0); !errors.Is(err, authcore.ErrRefreshTokenReused) {
-		t.Fatalf("revoked token after purge: err = %v, want ErrRefreshTokenReused", err)
+	if _, err := s.RotateRefreshToken(ctx, revoked.TokenHash, newToken("", time.Hour), t0, 0); !errors.Is(err, authcore.ErrRefreshTokenRevoked) {
+		t.Fatalf("revoked token after purge: err = %v, want ErrRefreshTokenRevoked", err)
 	}
 }
 
@@ -262,7 +262,7 @@ func TestConcurrentReadsDuringRotations(t *testing.T) {
 					hash := tok.TokenHash
 					for range rounds {
 						next := newToken("", time.Hour)
-						if _, err := s.RotateRefreshToken(ctx, hash, next, t0); err != nil {
+						if _, err := s.RotateRefreshToken(ctx, hash, next, t0, 0); err != nil {
 							errs <- err
 							return
 						}

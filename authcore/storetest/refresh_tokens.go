@@ -161,7 +161,7 @@ func testPurge(t *testing.T, s authcore.Store) {
 	if n, err := s.PurgeRefreshTokens(t.Context(), cutoff); err != nil || n != 0 {
 		t.Errorf("second PurgeRefreshTokens = %d, %v; want 0, nil", n, err)
 	}
-	// The kept revoked token still triggers reuse detection.
+	// The kept revoked token is still recognized as revoked, not unknown.
 	_, _, err = rotate(t, s, revokedLive.TokenHash)
-	requireIs(t, err, authcore.ErrRefreshTokenReused, "rotating a revoked token kept by the purge")
+	requireIs(t, err, authcore.ErrRefreshTokenRevoked, "rotating a revoked token kept by the purge")
 }

@@ -14,7 +14,7 @@ func rotationCases() []testCase {
 		{"RotateUnknownIsErrNotFound", testRotateUnknown},
 		{"RotateExpiredIsErrNotFound", testRotateExpired},
 		{"RotateReusedRevokesAllOfUser", testRotateReused},
-		{"RotateRevokedIsReuse", testRotateRevoked},
+		{"RotateLoggedOutIsRevokedNotReuse", testRotateRevoked},
 		{"ConcurrentRotateExactlyOneWins", testRotateRace},
 		{"ConcurrentReusesAllDetected", testConcurrentReuses},
 	}
@@ -102,8 +102,9 @@ func testRotateReused(t *testing.T, s authcore.Store) {
 	}
 	replay, userID, err := rotate(t, s, stolen.TokenHash) // the thief replays
 	requireIs(t, err, authcore.ErrRefreshTokenReused, "replaying a rotated token")
-	if userID != "" {
-		t.Errorf("user id %q returned with the error", userID)
+	if userID != victim.ID {
+		// The Service revokes the owner's access tokens (issue 13 §2).
+		t.Errorf("user id %q returned with the reuse error, want the owner %q", userID, victim.ID)
 	}
 	// The revocation must have been committed despite the error.
 	assertRevoked(t, s, next.TokenHash, "the token issued by the first rotation")
@@ -112,7 +113,9 @@ func testRotateReused(t *testing.T, s authcore.Store) {
 		t.Errorf("the replay's replacement token was stored")
 	}
 	_, _, err = rotate(t, s, next.TokenHash)
-	requireIs(t, err, authcore.ErrRefreshTokenReused, "rotating the newest token after reuse")
+	// The family revocation left it revoked, not replaced: refused, and
+	// there is nothing left to revoke.
+	requireIs(t, err, authcore.ErrRefreshTokenRevoked, "rotating the newest token after reuse")
 
 	assertActive(t, s, theirs.TokenHash, "another user's token")
 	if _, _, err := rotate(t, s, theirs.TokenHash); err != nil {
@@ -120,6 +123,9 @@ func testRotateReused(t *testing.T, s authcore.Store) {
 	}
 }
 
+// testRotateRevoked presents a token that a logout revoked: it is dead,
+// but a stale tab retrying after logout is no theft, so the user's other
+// sessions survive (issue 11).
 func testRotateRevoked(t *testing.T, s authcore.Store) {
 	u := createUser(t, s, "revoked@example.com")
 	loggedOut := createToken(t, s, u.ID)
@@ -127,9 +133,15 @@ func testRotateRevoked(t *testing.T, s authcore.Store) {
 	if err := s.RevokeRefreshToken(t.Context(), loggedOut.TokenHash, fixedNow.Add(-time.Minute)); err != nil {
 		t.Fatalf("RevokeRefreshToken: %v", err)
 	}
-	_, _, err := rotate(t, s, loggedOut.TokenHash)
-	requireIs(t, err, authcore.ErrRefreshTokenReused, "rotating a logged-out token")
-	assertRevoked(t, s, live.TokenHash, "the user's live token")
+	next, userID, err := rotate(t, s, loggedOut.TokenHash)
+	requireIs(t, err, authcore.ErrRefreshTokenRevoked, "rotating a logged-out token")
+	if isReuse(err) || userID != "" {
+		t.Errorf("logged-out token: err = %v, user %q; want a plain revocation", err, userID)
+	}
+	assertActive(t, s, live.TokenHash, "the user's other session")
+	if !tokenGone(t, s, next.TokenHash) {
+		t.Errorf("the replacement of a logged-out token was stored")
+	}
 }
 
 // testRotateRace presents one token from many goroutines at once, as a
@@ -150,7 +162,7 @@ func testRotateRace(t *testing.T, s authcore.Store) {
 		nexts[i] = newToken(t, "")
 		wg.Go(func() {
 			<-start
-			_, errs[i] = s.RotateRefreshToken(t.Context(), old.TokenHash, nexts[i], fixedNow)
+			_, errs[i] = s.RotateRefreshToken(t.Context(), old.TokenHash, nexts[i], fixedNow, 0)
 		})
 	}
 	close(start)
@@ -191,8 +203,8 @@ func testConcurrentReuses(t *testing.T, s authcore.Store) {
 	var revoked, active []*authcore.RefreshToken
 	for range replays {
 		tok := createToken(t, s, u.ID)
-		if err := s.RevokeRefreshToken(t.Context(), tok.TokenHash, fixedNow.Add(-time.Minute)); err != nil {
-			t.Fatalf("RevokeRefreshToken: %v", err)
+		if _, _, err := rotateAt(t, s, tok.TokenHash, fixedNow.Add(-time.Minute), 0); err != nil {
+			t.Fatalf("RotateRefreshToken: %v", err)
 		}
 		revoked = append(revoked, tok)
 	}
@@ -209,13 +221,13 @@ func testConcurrentReuses(t *testing.T, s authcore.Store) {
 	for i := range replays {
 		wg.Go(func() {
 			<-start
-			_, replayErrs[i] = s.RotateRefreshToken(t.Context(), revoked[i].TokenHash, newToken(t, ""), fixedNow)
+			_, replayErrs[i] = s.RotateRefreshToken(t.Context(), revoked[i].TokenHash, newToken(t, ""), fixedNow, 0)
 		})
 	}
 	for i := range live {
 		wg.Go(func() {
 			<-start
-			_, liveErrs[i] = s.RotateRefreshToken(t.Context(), active[i].TokenHash, newToken(t, ""), fixedNow)
+			_, liveErrs[i] = s.RotateRefreshToken(t.Context(), active[i].TokenHash, newToken(t, ""), fixedNow, 0)
 		})
 	}
 	close(start)
@@ -228,9 +240,10 @@ func testConcurrentReuses(t *testing.T, s authcore.Store) {
 	}
 	for i, err := range liveErrs {
 		// A live rotation either beat the first replay (nil) or found its
-		// token already revoked by one (reuse). Anything else is a bug.
-		if err != nil && !isReuse(err) {
-			t.Errorf("live rotation %d: err = %v, want nil or ErrRefreshTokenReused", i, err)
+		// token already revoked by one (revoked, not replaced). Anything
+		// else is a bug.
+		if err != nil && !isRevoked(err) {
+			t.Errorf("live rotation %d: err = %v, want nil or ErrRefreshTokenRevoked", i, err)
 		}
 	}
 	if n, err := s.RevokeUserRefreshTokens(t.Context(), u.ID, fixedNow); err != nil {

@@ -37,6 +37,8 @@ func Run(t *testing.T, newStore func(t *testing.T) authcore.Store) {
 	cases = append(cases, tokenCases()...)
 	cases = append(cases, rotationCases()...)
 	cases = append(cases, signingKeyCases()...)
+	cases = append(cases, revocationCases()...)
+	cases = append(cases, replayCases()...)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.run(t, newStore(t))
@@ -111,8 +113,14 @@ func createToken(t *testing.T, s authcore.Store, userID string) *authcore.Refres
 // must fill it).
 func rotate(t *testing.T, s authcore.Store, oldHash string) (*authcore.RefreshToken, string, error) {
 	t.Helper()
+	return rotateAt(t, s, oldHash, fixedNow, 0)
+}
+
+// rotateAt is rotate at a given instant and reuse grace.
+func rotateAt(t *testing.T, s authcore.Store, oldHash string, now time.Time, grace time.Duration) (*authcore.RefreshToken, string, error) {
+	t.Helper()
 	next := newToken(t, "")
-	userID, err := s.RotateRefreshToken(t.Context(), oldHash, next, fixedNow)
+	userID, err := s.RotateRefreshToken(t.Context(), oldHash, next, now, grace)
 	return next, userID, err
 }
 
@@ -183,3 +191,5 @@ func sameInstantUTC(t *testing.T, label string, got, want time.Time) {
 }
 
 func isReuse(err error) bool { return errors.Is(err, authcore.ErrRefreshTokenReused) }
+
+func isRevoked(err error) bool { return errors.Is(err, authcore.ErrRefreshTokenRevoked) }

@@ -42,31 +42,43 @@ type core struct {
 	hasher  *authcore.Hasher
 	tokens  *authcore.AccessTokens
 	service *authcore.Service
+	// revocations is this process's copy of the users' revoked_before,
+	// shared by the token verifier, the Service and the stream guards.
+	revocations *authcore.Revocations
 }
 
 // newCore builds the hasher, the token key ring and the Service over an
-// opened store. throttle and onEvent may be nil.
-func newCore(cfg *config.Config, st store, throttle authcore.LoginThrottle, onEvent func(authcore.Event)) (*core, error) {
+// opened store. throttle, onEvent and publisher (the Redis revocation bus,
+// when configured) may be nil.
+func newCore(cfg *config.Config, st store, throttle authcore.LoginThrottle, onEvent func(authcore.Event), publisher authcore.RevocationPublisher) (*core, error) {
+	revs := authcore.NewRevocations()
 	hopts, _ := cfg.HasherOptions() // conversion problems stop Load
 	hasher := authcore.NewHasher(hopts)
-	tokens, err := authcore.NewAccessTokens(cfg.TokenOptions())
+	topts := cfg.TokenOptions()
+	topts.Revocations = revs
+	tokens, err := authcore.NewAccessTokens(topts)
 	if err != nil {
 		return nil, fmt.Errorf("access tokens: %w", err)
 	}
 	sopts := cfg.ServiceOptions()
 	sopts.Throttle, sopts.OnEvent = throttle, onEvent
+	sopts.Revocations, sopts.Publisher = revs, publisher
 	service := authcore.NewService(st, hasher, tokens, sopts)
-	return &core{store: st, hasher: hasher, tokens: tokens, service: service}, nil
+	return &core{store: st, hasher: hasher, tokens: tokens, service: service, revocations: revs}, nil
 }
 
 // openCore loads the store for commands that need the domain but no server
 // (users, migrate). The caller closes core.store.
-func openCore(ctx context.Context, cfg *config.Config) (*core, error) {
+//
+// When Redis is configured, revocations the command makes (users disable,
+// revoke-sessions, set-roles) are published to the running replicas;
+// publisher is nil otherwise, and they learn of them by polling.
+func openCore(ctx context.Context, cfg *config.Config, publisher authcore.RevocationPublisher, onEvent func(authcore.Event)) (*core, error) {
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	c, err := newCore(cfg, st, nil, nil)
+	c, err := newCore(cfg, st, nil, onEvent, publisher)
 	if err != nil {
 		st.Close()
 		return nil, err

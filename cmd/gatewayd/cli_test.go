@@ -61,6 +61,7 @@ func TestUsersCommands(t *testing.T) {
 				{"short\n", []string{"users", "create", "--email", "new@example.com"}, exitInvalid, "", "password_too_short", "weak password"},
 				{"", []string{"users", "create", "--email", "new@example.com"}, exitUsage, "", "no password on stdin", "no password"},
 				{"", []string{"users", "list"}, exitOK, "ops@example.com", "", "list"},
+				{"", []string{"users", "list"}, exitOK, "0 of 1 password hashes use older argon2 parameters", "", "list counts outdated hashes"},
 				{"", []string{"users", "set-roles", "--email", "ops@example.com", "--roles", "viewer"}, exitOK, "viewer", "", "set-roles"},
 				{"", []string{"users", "disable", "--email", "ops@example.com"}, exitOK, "disabled", "", "disable"},
 				{"", []string{"users", "list"}, exitOK, "true", "", "list shows disabled"},

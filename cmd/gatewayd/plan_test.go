@@ -113,6 +113,9 @@ func TestConfigCheckAndServeAgreeOnEveryKey(t *testing.T) {
 		{"auth.password_min_length", "8", "7"},
 		{"auth.refresh_ttl", "16m", "14m"},
 		{"auth.purge_interval", "1ms", "0s"},
+		{"auth.refresh_reuse_grace", "1m", "1m1s"},
+		{"auth.revocation_poll_interval", "1s", "999ms"},
+		{"auth.revocation_poll_interval", "1h", "1h1s"},
 		{"auth.body_limit", "0", "-1"}, // 0: the gateway default
 		{"password.memory_kib", "8", "7"},
 		{"password.iterations", "1024", "1025"},
@@ -127,6 +130,7 @@ func TestConfigCheckAndServeAgreeOnEveryKey(t *testing.T) {
 		{"ratelimit.on_store_error", "deny", "fail"},
 		{"ratelimit.prefix", "a.b", "a b"},
 		{"ratelimit.store_timeout", "1ms", "-1ms"},
+		{"ratelimit.degrade_after", "10s", "10s1ms"},
 		{"ratelimit.login", "1-S", "0-S"},
 		{"ratelimit.login_account", "1-D", "1-W"},
 		{"proxy.identity_preset", "authelia", "keycloak"},
@@ -163,6 +167,8 @@ func TestConfigCheckAndServeAgreeOnEveryKey(t *testing.T) {
 		{"timeout 0 (the transport's)", "    timeout: 0s\n", true, ""},
 		{"timeout -1ns", "    timeout: -1ns\n", false, "timeout"},
 		{"rate_limit 1-S", "    rate_limit: 1-S\n", true, ""},
+		{"stream_max_lifetime 0 (never)", "    stream_max_lifetime: 0s\n", true, ""},
+		{"stream_max_lifetime -1ns", "    stream_max_lifetime: -1ns\n", false, "routes[0].stream_max_lifetime"},
 		{"rate_limit 0-S", "    rate_limit: 0-S\n", false, "routes[0].rate_limit"},
 	}
 	for _, tt := range routes {

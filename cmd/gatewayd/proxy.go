@@ -39,6 +39,14 @@ func newProxySetup(pl *Plan, log *slog.Logger) *proxySetup {
 	transport := proxy.NewTransport(p.TransportOptions())
 	fopts := p.ForwarderOptions()
 	fopts.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
+	for _, r := range pl.router.Routes() {
+		if r.StreamMaxLifetime == proxy.NoStreamLimit && r.Auth != proxy.AuthPublic {
+			// An operator's explicit choice, but one that weakens "logout
+			// ends the session": say so once.
+			log.Warn("streams on this route outlive the access token that opened them (stream_max_lifetime: 0); they still close when the user is revoked",
+				"route", r.Name)
+		}
+	}
 	return &proxySetup{
 		options: gateway.ProxyOptions{
 			Router:    pl.router,

@@ -49,8 +49,29 @@ func TestLimiterOptionsFromConfig(t *testing.T) {
 	}
 	if opts.ResolvedStore() != ratelimit.StoreRedis || opts.RedisURL != "redis://127.0.0.1:1/0" ||
 		opts.Prefix != "gatewayd" || opts.OnStoreError != ratelimit.OnErrorFallback ||
-		opts.StoreTimeout != 50*time.Millisecond {
+		opts.StoreTimeout != 50*time.Millisecond || opts.DegradeAfter != ratelimit.DefaultDegradeAfter {
 		t.Errorf("options %+v do not follow the config", opts)
+	}
+}
+
+// TestDegradeAfterBoundsAgree: config check refuses exactly what
+// ratelimit.New refuses for ratelimit.degrade_after.
+func TestDegradeAfterBoundsAgree(t *testing.T) {
+	for _, n := range []time.Duration{-1, 0, 1, ratelimit.MaxDegradeAfter, ratelimit.MaxDegradeAfter + 1} {
+		cfg := config.Defaults()
+		cfg.RateLimit.DegradeAfter = n
+		err := cfg.Validate()
+		configOK := err == nil || !strings.Contains(err.Error(), "ratelimit.degrade_after")
+		// One owner (issue 10): zero is ratelimit's default for both.
+		var l *ratelimit.Limiter
+		l, err = ratelimit.New(context.Background(), ratelimit.Options{DegradeAfter: n})
+		if err == nil {
+			_ = l.Close()
+		}
+		libraryOK := err == nil
+		if configOK != libraryOK {
+			t.Errorf("degrade_after %d: config ok=%v, ratelimit ok=%v", n, configOK, libraryOK)
+		}
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/authgate/gatewayd/config"
 	"github.com/authgate/gatewayd/gateway"
 	"github.com/authgate/gatewayd/gateway/metrics"
+	"github.com/authgate/gatewayd/ratelimit"
 )
 
 // serve runs the gateway until ctx is cancelled (SIGTERM/SIGINT), then
@@ -24,6 +25,12 @@ func serve(ctx context.Context, configPath string, e env) int {
 		return 1
 	}
 	log := newLogger(p.cfg.Log, e.stderr)
+	// go-redis logs through a process-wide logger with no per-client
+	// option; this is the one place it is set (see RouteRedisLogs).
+	ratelimit.RouteRedisLogs(log)
+	// Process-wide like the above, so set here and not in servePlan,
+	// which tests and the demo run inside other processes.
+	setMemoryLimit(p.cfg.Password, e.getenv, log)
 	if err := servePlan(ctx, p, log, nil); err != nil {
 		log.Error("gatewayd stopped", "err", err)
 		return 1
@@ -90,8 +97,20 @@ func servePlan(ctx context.Context, p *Plan, log *slog.Logger, started func(addr
 	}()
 	// Metrics (ops.go): auth events, counted rate-limit decisions, and
 	// gauges read from the hasher, the limiter and the pool at scrape time.
-	c, err := newCore(cfg, st, countedThrottle{limiter.AccountThrottle(), m}, m.AuthEvent)
+	bus, err := newRevocationBus(cfg, log)
 	if err != nil {
+		return fmt.Errorf("revocation bus: %w", err)
+	}
+	if bus != nil {
+		defer bus.Close()
+	}
+	c, err := newCore(cfg, st, countedThrottle{limiter.AccountThrottle(), m}, m.AuthEvent, publisherOf(bus))
+	if err != nil {
+		return err
+	}
+	// Revocations made while this replica was down still count: load the
+	// recent ones before the first request is verified.
+	if _, err := c.revocations.Sync(ctx, st, time.Now(), revocationWindow(cfg)); err != nil {
 		return err
 	}
 	if err := watchComponents(m, c, limiter); err != nil {
@@ -122,6 +141,7 @@ func servePlan(ctx context.Context, p *Plan, log *slog.Logger, started func(addr
 		Limiter:        countedLimiter{limiter, m},
 		Proxy:          px.options,
 		Assertion:      assertionOptions(cfg, signer),
+		Streams:        gateway.StreamOptions{Leeway: c.tokens.Leeway(), Revocations: c.revocations},
 		ReadyChecks:    readyChecks(cfg, st, limiter),
 		Metrics:        m,
 	})
@@ -150,6 +170,7 @@ func servePlan(ctx context.Context, p *Plan, log *slog.Logger, started func(addr
 	go func() { serveErr <- httpSrv.Serve(ln) }()
 	go purgeLoop(ctx, c, cfg.Auth.PurgeInterval, log)
 	go reloadAssertionKeys(ctx, cfg, st, signer, log)
+	go syncRevocations(ctx, c, bus, cfg, log)
 
 	select {
 	case err := <-serveErr:

@@ -230,6 +230,10 @@ func TestShutdownGraceExpiresWithExitStatus1(t *testing.T) {
 	if !strings.Contains(p.output(), "cut off") {
 		t.Errorf("output does not say requests were cut off:\n%s", p.output())
 	}
+	// The cut request leaves an access-log line that says so (issue 11).
+	if !strings.Contains(p.output(), `"path":"/slow/never"`) || !strings.Contains(p.output(), `"cut":true`) {
+		t.Errorf("no access-log line marks the cut request:\n%s", p.output())
+	}
 }
 
 func TestSecondSignalKillsAtOnce(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -31,10 +32,10 @@ const usersUsage = `usage: gatewayd users <command> [flags]
 
   create --email E [--roles a,b]   password is read from stdin (or prompted on a terminal)
   list
-  disable --email E                also revokes all sessions
+  disable --email E                also revokes all sessions and access tokens
   enable --email E
-  set-roles --email E --roles a,b  (--roles "" removes all roles)
-  revoke-sessions --email E`
+  set-roles --email E --roles a,b  (--roles "" removes all roles; revokes access tokens)
+  revoke-sessions --email E        revokes refresh and access tokens`
 
 // users is the operator CLI for provisioning accounts, for deployments that
 // close self-service registration.
@@ -70,7 +71,23 @@ func users(ctx context.Context, configPath string, args []string, e env) int {
 	if !ok {
 		return exitFailure
 	}
-	c, err := openCore(ctx, cfg)
+	// With Redis configured, revocations reach the running replicas at
+	// once; without it (or if publishing fails) they poll them up within
+	// auth.revocation_poll_interval.
+	bus, err := newRevocationBus(cfg, slog.New(slog.NewTextHandler(e.stderr, nil)))
+	if err != nil {
+		fmt.Fprintln(e.stderr, "gatewayd:", err)
+		return exitFailure
+	}
+	if bus != nil {
+		defer bus.Close()
+	}
+	warnUnpublished := func(ev authcore.Event) {
+		if ev == authcore.EventRevocationPublishFailed {
+			fmt.Fprintf(e.stderr, "gatewayd users %s: warning: could not notify the running gateways over Redis; they apply the change within auth.revocation_poll_interval (%s)\n", sub, cfg.Auth.RevocationPollInterval)
+		}
+	}
+	c, err := openCore(ctx, cfg, publisherOf(bus), warnUnpublished)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "gatewayd: open database:", err)
 		return exitFailure
@@ -103,11 +120,20 @@ func users(ctx context.Context, configPath string, args []string, e env) int {
 			return userError(e, sub, err)
 		}
 		w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "ID\tEMAIL\tROLES\tDISABLED\tCREATED")
+		fmt.Fprintln(w, "ID\tEMAIL\tROLES\tDISABLED\tCREATED\tHASH")
+		outdated := 0
 		for _, u := range list {
-			fmt.Fprintf(w, "%s\t%s\t%s\t%t\t%s\n", u.ID, u.Email, strings.Join(u.Roles, ","), u.Disabled, u.CreatedAt.UTC().Format("2006-01-02 15:04:05Z"))
+			// HASH says whether the password hash uses the configured
+			// argon2 parameters; an outdated one is upgraded at the user's
+			// next login (issue 11).
+			hash := "current"
+			if c.hasher.Outdated(u.PasswordHash) {
+				hash, outdated = "outdated", outdated+1
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%t\t%s\t%s\n", u.ID, u.Email, strings.Join(u.Roles, ","), u.Disabled, u.CreatedAt.UTC().Format("2006-01-02 15:04:05Z"), hash)
 		}
 		_ = w.Flush()
+		fmt.Fprintf(e.stdout, "%d of %d password hashes use older argon2 parameters\n", outdated, len(list))
 	case "disable", "enable":
 		if err := c.service.SetDisabled(ctx, *email, sub == "disable"); err != nil {
 			return userError(e, sub, err)

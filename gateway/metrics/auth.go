@@ -12,12 +12,14 @@ var authEvents = []authcore.Event{
 	authcore.EventLoginSuccess, authcore.EventLoginFailure, authcore.EventRegister,
 	authcore.EventRefresh, authcore.EventRefreshReuse, authcore.EventLogout,
 	authcore.EventRehashFailed, authcore.EventThrottleError,
+	authcore.EventRevocationPublishFailed,
 }
 
 // tokenReasons are the authcore.TokenReason values with their own label.
 var tokenReasons = []authcore.TokenReason{
 	authcore.TokenMissing, authcore.TokenMalformed, authcore.TokenSignature,
 	authcore.TokenExpired, authcore.TokenNotYet, authcore.TokenIssuer, authcore.TokenAudience,
+	authcore.TokenRevoked,
 }
 
 // AuthEvent counts an authentication outcome. Its signature matches

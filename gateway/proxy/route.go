@@ -108,7 +108,17 @@ type Route struct {
 	// path would belong to another route, so a case-folding upstream can
 	// never serve a path the gateway authorized under a laxer route.
 	CaseInsensitive bool
+	// StreamMaxLifetime bounds a WebSocket or SSE stream opened through the
+	// route with an identity (issue 13 §3): zero means until the access
+	// token expires (plus leeway), a positive value that long instead, and
+	// NoStreamLimit never. The proxy only carries it; the gateway enforces
+	// it, and closes such streams on revocation whatever the value.
+	StreamMaxLifetime time.Duration
 }
+
+// NoStreamLimit as Route.StreamMaxLifetime lets streams outlive the token
+// that opened them (config: stream_max_lifetime: 0).
+const NoStreamLimit time.Duration = -1
 
 // allowsMethod reports whether the route accepts method. Methods are
 // compared exactly: HTTP methods are case-sensitive (RFC 9110 §9.1).

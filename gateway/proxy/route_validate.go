@@ -43,6 +43,9 @@ func (r *Route) Validate() error {
 			errs = append(errs, fielderr.New(field, "%q must not have a query or fragment", u.Redacted()))
 		}
 	}
+	if r.StreamMaxLifetime < 0 && r.StreamMaxLifetime != NoStreamLimit {
+		errs = append(errs, fielderr.New("StreamMaxLifetime", "%s is negative (NoStreamLimit is the only negative value)", r.StreamMaxLifetime))
+	}
 	// Roles can only be checked against a verified identity; with
 	// optional or public auth an anonymous request would skip them, which
 	// is almost certainly not what the operator meant.

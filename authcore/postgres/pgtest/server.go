@@ -39,6 +39,7 @@ type Server struct {
 
 	dir   string
 	pgCtl string
+	opts  string // postgres -o options, kept so Resume listens on the same port
 	cred  *syscall.Credential
 }
 
@@ -87,10 +88,10 @@ func start(ctx context.Context, ca *CA) (*Server, error) {
 		}
 		opts += tlsOpts
 	}
-	if err := s.run(ctx, s.pgCtl, "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "-t", "60", "start"); err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "log"))
+	s.opts = opts
+	if err := s.start(ctx); err != nil {
 		_ = os.RemoveAll(dir)
-		return nil, fmt.Errorf("%w\n%s", err, log)
+		return nil, err
 	}
 	s.URL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
 	if ca != nil {
@@ -99,13 +100,36 @@ func start(ctx context.Context, ca *CA) (*Server, error) {
 	return s, nil
 }
 
+func (s *Server) start(ctx context.Context) error {
+	if err := s.run(ctx, s.pgCtl, "-D", filepath.Join(s.dir, "data"), "-o", s.opts,
+		"-l", filepath.Join(s.dir, "log"), "-w", "-t", "60", "start"); err != nil {
+		log, _ := os.ReadFile(filepath.Join(s.dir, "log"))
+		return fmt.Errorf("%w\n%s", err, log)
+	}
+	return nil
+}
+
+// Pause stops the server but keeps its data, so Resume can bring the same
+// cluster back on the same port. Outage tests use it (issue 11). It is a
+// fast shutdown (open sessions are terminated), not an immediate one:
+// with synchronous_commit=off an immediate stop loses the last commits,
+// and the test would come back to a database without its tables.
+func (s *Server) Pause() error { return s.stop("fast") }
+
+// Resume starts a paused server again with its data and port.
+func (s *Server) Resume(ctx context.Context) error { return s.start(ctx) }
+
 // Stop shuts the cluster down immediately and deletes its directory.
 func (s *Server) Stop() error {
-	err := s.run(context.Background(), s.pgCtl, "-D", filepath.Join(s.dir, "data"), "-m", "immediate", "-w", "stop")
+	err := s.stop("immediate")
 	if rmErr := os.RemoveAll(s.dir); err == nil {
 		err = rmErr
 	}
 	return err
+}
+
+func (s *Server) stop(mode string) error {
+	return s.run(context.Background(), s.pgCtl, "-D", filepath.Join(s.dir, "data"), "-m", mode, "-w", "stop")
 }
 
 func (s *Server) run(ctx context.Context, name string, args ...string) error {
