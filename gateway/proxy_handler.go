@@ -121,12 +121,6 @@ func (s *Server) proxyRequest(c echo.Context, canon proxy.CanonicalRequest) erro
 	r.URL.Path, r.URL.RawPath = canon.Path, ""
 
 	res := c.Response()
-	// Upstream responses pass through unchanged: drop the gateway's own
-	// security headers (ReverseProxy would add the upstream's next to
-	// them); proxy.security_headers re-adds nosniff/X-Frame-Options where
-	// the upstream lacks them. If forwarding fails, the problem renderer
-	// sets them again.
-	clearSecurityHeaders(res.Header())
 	s.forwarding(c, upstreamOf(route)) // upstream timing and log (request_trace.go)
 	w := &proxyWriter{s: s, c: c, res: res}
 	if id != nil {

@@ -56,6 +56,7 @@ func (w *proxyWriter) WriteHeader(code int) {
 		return
 	}
 	w.settle()
+	w.c.Set(ctxUpstreamAuthored, true) // securityHeaders leaves it alone
 	if w.stream != nil && isEventStream(w.res.Header().Get("Content-Type")) {
 		w.stream.arm()
 	}
