@@ -3,7 +3,6 @@ package config
 import (
 	"maps"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -80,19 +79,6 @@ func nonNegativeDuration(ps *Problems, key string, d time.Duration) {
 	}
 }
 
-// isToken reports whether s is an RFC 9110 token, the syntax of header
-// names and methods.
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, r := range s {
-		if r > 0x7e || r <= ' ' || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r) {
-			return false
-		}
-	}
-	return true
-}
 
 // sortedKeys returns m's keys in order, for deterministic problem lists.
 func sortedKeys[V any](m map[string]V) []string {
