@@ -81,7 +81,7 @@ func (p *corsPolicy) handle(next echo.HandlerFunc) echo.HandlerFunc {
 
 // decorateActual writes the headers an actual (non-preflight) request from
 // the allowed origin gets. The proxy calls it again when an upstream's
-// informational response cleared them (proxy_response.go).
+// informational response cleared them (proxy_writer.go).
 func (p *corsPolicy) decorateActual(h http.Header, origin string) {
 	h.Set("Access-Control-Allow-Origin", origin)
 	if p.exposed != "" {
@@ -89,5 +89,29 @@ func (p *corsPolicy) decorateActual(h http.Header, origin string) {
 	}
 	if p.credentials {
 		h.Set("Access-Control-Allow-Credentials", "true")
+	}
+}
+
+// allows reports whether origin is on the CORS allow-list.
+func (p *corsPolicy) allows(origin string) bool {
+	if origin == "" {
+		return false
+	}
+	_, ok := p.origins[origin]
+	return ok
+}
+
+// setsOnActual reports whether decorateActual sets header k (canonical
+// form); the list mirrors that function.
+func (p *corsPolicy) setsOnActual(k string) bool {
+	switch k {
+	case "Access-Control-Allow-Origin":
+		return true
+	case "Access-Control-Expose-Headers":
+		return p.exposed != ""
+	case "Access-Control-Allow-Credentials":
+		return p.credentials
+	default:
+		return false
 	}
 }
