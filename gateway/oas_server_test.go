@@ -33,8 +33,8 @@ type oasEnv struct {
 	client *http.Client
 	store  *sqlite.Store
 	srv    *gateway.Server
-	// upstreamHits counts requests that reached the upstream (proxied only).
-	upstreamHits atomic.Int64
+	// upstream records the requests that reached it (proxied only).
+	upstream *pxUpstream
 	// notReady, when set, is what the required "database" readiness check
 	// reports; cacheDown makes the optional "redis" check fail.
 	notReady  atomic.Pointer[error]
@@ -150,15 +150,10 @@ func newOASEnv(t *testing.T, cfg oasEnvConfig) *oasEnv {
 // proxyTable starts the recording upstream and builds the routes to it.
 func (e *oasEnv) proxyTable(t *testing.T) (gateway.ProxyOptions, []netip.Prefix) {
 	t.Helper()
-	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		e.upstreamHits.Add(1)
+	e.upstream = newPXUpstream(t, func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
-	}))
-	t.Cleanup(upstream.Close)
-	u, err := url.Parse(upstream.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	})
+	u := e.upstream.target(t)
 	routes := oasRoutes(u)
 	router, err := proxy.NewRouter(routes)
 	if err != nil {
