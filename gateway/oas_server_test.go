@@ -20,6 +20,7 @@ import (
 	"github.com/authgate/gatewayd/authcore"
 	"github.com/authgate/gatewayd/authcore/sqlite"
 	"github.com/authgate/gatewayd/gateway"
+	"github.com/authgate/gatewayd/gateway/gatewaytest"
 	"github.com/authgate/gatewayd/gateway/proxy"
 	"github.com/authgate/gatewayd/ratelimit"
 )
@@ -71,22 +72,8 @@ func newOASEnv(t *testing.T, cfg oasEnvConfig) *oasEnv {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	store, err := sqlite.Open(ctx, sqlite.MemoryPath, sqlite.Options{})
-	if err != nil {
-		t.Fatalf("open sqlite: %v", err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
-	if err := store.MigrateUp(ctx); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
-	// Small argon2 parameters: these tests are about the HTTP contract.
-	hasher := authcore.NewHasher(authcore.HasherOptions{Params: authcore.Argon2Params{
-		Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32,
-	}})
-	tokens, err := authcore.NewAccessTokens(authcore.TokenOptions{Secret: testSecret})
-	if err != nil {
-		t.Fatalf("tokens: %v", err)
-	}
+	core := gatewaytest.SQLite(t)
+	store, tokens := core.Store, core.Tokens
 	limits := map[string]string{
 		ratelimit.PolicyLogin: "1000-M", ratelimit.PolicyRegister: "1000-M",
 		ratelimit.PolicyRefresh: "1000-M", ratelimit.PolicyLoginAccount: "1000-M",
@@ -100,7 +87,7 @@ func newOASEnv(t *testing.T, cfg oasEnvConfig) *oasEnv {
 		t.Fatalf("rate limiter: %v", err)
 	}
 	t.Cleanup(func() { _ = limiter.Close() })
-	svc := authcore.NewService(store, hasher, tokens, authcore.ServiceOptions{
+	svc := core.Service(authcore.ServiceOptions{
 		RegistrationOpen: !cfg.registrationClosed,
 		DefaultRoles:     []string{"user"},
 		Throttle:         limiter.AccountThrottle(),

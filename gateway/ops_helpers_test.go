@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/authgate/gatewayd/authcore"
-	"github.com/authgate/gatewayd/authcore/sqlite"
 	"github.com/authgate/gatewayd/gateway"
+	"github.com/authgate/gatewayd/gateway/gatewaytest"
 	"github.com/authgate/gatewayd/gateway/metrics"
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
@@ -65,25 +65,10 @@ type opsConfig struct {
 
 func newOpsEnv(t *testing.T, cfg opsConfig) *opsEnv {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	store, err := sqlite.Open(ctx, sqlite.MemoryPath, sqlite.Options{})
-	if err != nil {
-		t.Fatalf("open sqlite: %v", err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
-	if err := store.MigrateUp(ctx); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
-	hasher := authcore.NewHasher(authcore.HasherOptions{Params: authcore.Argon2Params{
-		Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32,
-	}})
-	tokens, err := authcore.NewAccessTokens(authcore.TokenOptions{Secret: testSecret})
-	if err != nil {
-		t.Fatalf("tokens: %v", err)
-	}
+	core := gatewaytest.SQLite(t)
+	tokens := core.Tokens
 	m := metrics.New(metrics.Options{NoRuntimeCollectors: true})
-	svc := authcore.NewService(store, hasher, tokens, authcore.ServiceOptions{
+	svc := core.Service(authcore.ServiceOptions{
 		RegistrationOpen: true,
 		OnEvent:          m.AuthEvent,
 	})

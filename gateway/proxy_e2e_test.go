@@ -1,7 +1,6 @@
 package gateway_test
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,9 +11,9 @@ import (
 	"time"
 
 	"github.com/authgate/gatewayd/authcore"
-	"github.com/authgate/gatewayd/authcore/postgres"
 	"github.com/authgate/gatewayd/authcore/postgres/pgtest"
 	"github.com/authgate/gatewayd/gateway"
+	"github.com/authgate/gatewayd/gateway/gatewaytest"
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
@@ -23,24 +22,9 @@ import (
 // user's real id, email and roles (and no Authorization); a route whose
 // role the user lacks is refused, and a forged signature never passes.
 func TestProxyEndToEndWithRealUsers(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	store, err := postgres.Open(ctx, pgtest.NewDatabase(t), postgres.Options{MaxConns: 4, ConnectTimeout: 2 * time.Second})
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
-	if err := store.MigrateUp(ctx); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
-	tokens, err := authcore.NewAccessTokens(authcore.TokenOptions{Secret: testSecret})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hasher := authcore.NewHasher(authcore.HasherOptions{Params: authcore.Argon2Params{
-		Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32,
-	}})
-	svc := authcore.NewService(store, hasher, tokens, authcore.ServiceOptions{RegistrationOpen: true, DefaultRoles: []string{"user"}})
+	core := gatewaytest.Postgres(t, pgtest.NewDatabase(t))
+	store, tokens := core.Store, core.Tokens
+	svc := core.Service(authcore.ServiceOptions{RegistrationOpen: true, DefaultRoles: []string{"user"}})
 
 	up := newPXUpstream(t, nil)
 	target := up.target(t)
