@@ -79,7 +79,6 @@ func nonNegativeDuration(ps *Problems, key string, d time.Duration) {
 	}
 }
 
-
 // sortedKeys returns m's keys in order, for deterministic problem lists.
 func sortedKeys[V any](m map[string]V) []string {
 	return slices.Sorted(maps.Keys(m))
