@@ -56,7 +56,7 @@ func (s *Server) admit(c echo.Context, canon proxy.CanonicalRequest, method stri
 		c.Set(ctxIdentity, id)
 	}
 	if route.RateLimit != "" {
-		if err := s.limitRoute(c, route.Name, userIDOf(id)); err != nil {
+		if err := s.limitRoute(c, route, userIDOf(id)); err != nil {
 			return route, id, err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/authgate/gatewayd/gateway/proxy"
+	"github.com/authgate/gatewayd/ratelimit"
 )
 
 // ProxyOptions is the authenticating reverse proxy: what every request for
@@ -39,7 +40,10 @@ type proxyTable struct {
 	// forwarders is keyed by the *proxy.Route that Router.Match returns:
 	// one pointer-keyed map probe per request, no string hashing.
 	forwarders map[*proxy.Route]*proxy.Forwarder
-	headers    *proxy.HeaderPolicy
+	// policies is each rate-limited route's ratelimit.RoutePolicy, named
+	// once here rather than per request.
+	policies map[*proxy.Route]string
+	headers  *proxy.HeaderPolicy
 	// trusted are the peers whose description of an original request
 	// /auth/verify believes (server.trusted_proxies).
 	trusted proxy.TrustedProxies
@@ -65,8 +69,12 @@ func newProxyTable(o ProxyOptions, trusted []netip.Prefix) proxyTable {
 	fopts.Identity = headers.Names()
 	routes := o.Router.Routes()
 	t.forwarders = make(map[*proxy.Route]*proxy.Forwarder, len(routes))
+	t.policies = make(map[*proxy.Route]string)
 	for _, r := range routes {
 		t.forwarders[r] = proxy.NewForwarder(r, transport, fopts)
+		if r.RateLimit != "" {
+			t.policies[r] = ratelimit.RoutePolicy(r.Name)
+		}
 	}
 	return t
 }

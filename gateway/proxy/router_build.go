@@ -203,23 +203,6 @@ func validateRoute(r *Route) (hostPattern, error) {
 	return p, errors.Join(errs...)
 }
 
-// isToken reports whether s is an RFC 9110 token (the grammar of a method).
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
-		default:
-			return false
-		}
-	}
-	return true
-}
-
 // cloneRoute copies r and its slices, so the caller's later edits cannot
 // change a built table.
 func cloneRoute(r Route) *Route {
