@@ -36,6 +36,16 @@ func exactEnvs() []exactEnv {
 }
 
 // applyEnv overlays the environment onto v and returns, per key, the
+// variable its value came from. It is hand-written on purpose, because
+// viper cannot do these three things (issue 10 asked): AutomaticEnv and
+// BindEnv read os.Getenv, and Load must read only the injected getenv
+// (tests and embedders own the environment; STYLE.md's run(getenv));
+// viper has no *_FILE secrets; and it cannot tell which variable set a
+// key, which every problem names. The key → variable spelling is still
+// viper's convention (SetEnvPrefix("GATEWAY") + a "." → "_" replacer,
+// envName).
+//
+// It returns, per key, the
 // variable its value came from, so a problem can name what the operator
 // actually set (issue 10: "GATEWAY_JWT_ACCESS_TTL", not only the key). It reads variables only
 // through getenv (never os.Getenv) so tests and embedders control the
