@@ -36,21 +36,17 @@ func exactEnvs() []exactEnv {
 }
 
 // applyEnv overlays the environment onto v and returns, per key, the
-// variable its value came from. It is hand-written on purpose, because
-// viper cannot do these three things (issue 10 asked): AutomaticEnv and
-// BindEnv read os.Getenv, and Load must read only the injected getenv
-// (tests and embedders own the environment; STYLE.md's run(getenv));
-// viper has no *_FILE secrets; and it cannot tell which variable set a
-// key, which every problem names. The key → variable spelling is still
-// viper's convention (SetEnvPrefix("GATEWAY") + a "." → "_" replacer,
-// envName).
-//
-// It returns, per key, the
 // variable its value came from, so a problem can name what the operator
-// actually set (issue 10: "GATEWAY_JWT_ACCESS_TTL", not only the key). It reads variables only
-// through getenv (never os.Getenv) so tests and embedders control the
-// environment completely. An empty variable counts as unset, as with
-// viper's AutomaticEnv: getenv cannot tell the two apart.
+// actually set ("GATEWAY_JWT_ACCESS_TTL", not only the key). An empty
+// variable counts as unset, as with viper's AutomaticEnv.
+//
+// It is hand-written on purpose, because viper cannot do what it does
+// (issue 10 asked): AutomaticEnv and BindEnv read os.Getenv, while Load
+// reads only the injected getenv (tests and embedders own the
+// environment; STYLE.md's run(getenv)); viper has no *_FILE secrets; and
+// it cannot say which variable set a key. The key → variable spelling is
+// still viper's convention (SetEnvPrefix("GATEWAY") with a "." → "_"
+// replacer; see envName).
 func applyEnv(v *viper.Viper, keys []leafKey, getenv func(string) string, ps *Problems) map[string]string {
 	from := map[string]string{}
 	for _, k := range keys {
