@@ -119,12 +119,12 @@ func Defaults() Config {
 			Assertion: Assertion{
 				Enabled:            true,
 				Header:             proxy.DefaultAssertionHeader,
-				TTL:                60 * time.Second,
+				TTL:                authcore.DefaultAssertionTTL,
 				Issuer:             "",
 				PrivateKey:         "",
 				PreviousPublicKeys: "",
 				ReloadInterval:     30 * time.Second,
-				CacheSize:          10000,
+				CacheSize:          authcore.DefaultAssertionCacheSize,
 			},
 		},
 	}

@@ -145,6 +145,10 @@ func TestConfigCheckAndServeAgreeOnEveryKey(t *testing.T) {
 		{"cors.max_age", "0s", "-1s"},
 		{"auth.default_roles", "a:b", "a b"},
 		{"proxy.assertion.header", "X-A", "X-User-Id"},
+		{"proxy.assertion.ttl", "5s", "4999ms"},
+		{"proxy.assertion.ttl", "10m", "10m1ms"},
+		{"proxy.assertion.reload_interval", "1ms", "0s"},
+		{"proxy.assertion.cache_size", "0", "-1"},
 		{"proxy.max_idle_conns", "0", "-1"},
 	}
 	for _, tt := range tests {
