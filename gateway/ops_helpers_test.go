@@ -1,7 +1,6 @@
 package gateway_test
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -9,7 +8,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -32,30 +30,9 @@ type opsEnv struct {
 	logs    *logBuffer
 	tokens  *authcore.AccessTokens
 	// upstream records every request the "api" route forwarded.
-	upstream *recorder
+	upstream *pxUpstream
 	// release unblocks the "slow" route's upstream.
 	release chan struct{}
-}
-
-// recorder is an upstream that remembers what it received.
-type recorder struct {
-	mu   sync.Mutex
-	reqs []*http.Request
-}
-
-func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	_, _ = io.Copy(io.Discard, req.Body)
-	r.mu.Lock()
-	r.reqs = append(r.reqs, req.Clone(context.Background()))
-	r.mu.Unlock()
-	w.Header().Set("Content-Type", "text/plain")
-	_, _ = io.WriteString(w, "hello from upstream")
-}
-
-func (r *recorder) count() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.reqs)
 }
 
 type opsConfig struct {
@@ -74,7 +51,7 @@ func newOpsEnv(t *testing.T, cfg opsConfig) *opsEnv {
 	})
 	env := &opsEnv{
 		t: t, metrics: m, logs: &logBuffer{}, tokens: tokens,
-		upstream: &recorder{}, release: make(chan struct{}),
+		release: make(chan struct{}),
 		client: &http.Client{Timeout: 10 * time.Second},
 	}
 	srv, err := gateway.NewServer(gateway.Options{
@@ -94,13 +71,17 @@ func newOpsEnv(t *testing.T, cfg opsConfig) *opsEnv {
 	return env
 }
 
-// proxyOptions routes /api/ to the recorder, /slow/ to an upstream that
+// proxyOptions routes /api/ to the recording upstream, /slow/ to an upstream that
 // answers only after release (with a 200ms route timeout), and /dead/ to a
 // port nobody listens on.
 func (e *opsEnv) proxyOptions(t *testing.T) gateway.ProxyOptions {
 	t.Helper()
-	api := httptest.NewServer(e.upstream)
-	t.Cleanup(api.Close)
+	e.upstream = newPXUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = io.WriteString(w, "hello from upstream")
+	})
+	api := e.upstream
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-e.release:
