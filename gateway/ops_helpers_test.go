@@ -52,7 +52,7 @@ func newOpsEnv(t *testing.T, cfg opsConfig) *opsEnv {
 	env := &opsEnv{
 		t: t, metrics: m, logs: &logBuffer{}, tokens: tokens,
 		release: make(chan struct{}),
-		client: &http.Client{Timeout: 10 * time.Second},
+		client:  &http.Client{Timeout: 10 * time.Second},
 	}
 	srv, err := gateway.NewServer(gateway.Options{
 		Logger:      slog.New(slog.NewJSONHandler(env.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
