@@ -35,7 +35,7 @@ type oasEnv struct {
 	store  *sqlite.Store
 	srv    *gateway.Server
 	// upstream records the requests that reached it (proxied only).
-	upstream *pxUpstream
+	upstream *gatewaytest.Upstream
 	// notReady, when set, is what the required "database" readiness check
 	// reports; cacheDown makes the optional "redis" check fail.
 	notReady  atomic.Pointer[error]
@@ -137,10 +137,10 @@ func newOASEnv(t *testing.T, cfg oasEnvConfig) *oasEnv {
 // proxyTable starts the recording upstream and builds the routes to it.
 func (e *oasEnv) proxyTable(t *testing.T) (gateway.ProxyOptions, []netip.Prefix) {
 	t.Helper()
-	e.upstream = newPXUpstream(t, func(w http.ResponseWriter, _ *http.Request) {
+	e.upstream = gatewaytest.NewUpstream(t, func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 	})
-	u := e.upstream.target(t)
+	u := e.upstream.Target(t)
 	routes := oasRoutes(u)
 	router, err := proxy.NewRouter(routes)
 	if err != nil {

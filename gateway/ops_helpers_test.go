@@ -30,7 +30,7 @@ type opsEnv struct {
 	logs    *logBuffer
 	tokens  *authcore.AccessTokens
 	// upstream records every request the "api" route forwarded.
-	upstream *pxUpstream
+	upstream *gatewaytest.Upstream
 	// release unblocks the "slow" route's upstream.
 	release chan struct{}
 }
@@ -76,7 +76,7 @@ func newOpsEnv(t *testing.T, cfg opsConfig) *opsEnv {
 // port nobody listens on.
 func (e *opsEnv) proxyOptions(t *testing.T) gateway.ProxyOptions {
 	t.Helper()
-	e.upstream = newPXUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+	e.upstream = gatewaytest.NewUpstream(t, func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = io.WriteString(w, "hello from upstream")

@@ -26,8 +26,8 @@ func TestProxyEndToEndWithRealUsers(t *testing.T) {
 	store, tokens := core.Store, core.Tokens
 	svc := core.Service(authcore.ServiceOptions{RegistrationOpen: true, DefaultRoles: []string{"user"}})
 
-	up := newPXUpstream(t, nil)
-	target := up.target(t)
+	up := gatewaytest.NewUpstream(t, nil)
+	target := up.Target(t)
 	router, err := proxy.NewRouter([]proxy.Route{
 		{Name: "app", PathPrefix: "/app/", Upstreams: []*url.URL{target}, StripPrefix: true, Timeout: 5 * time.Second},
 		{Name: "admin", PathPrefix: "/admin/", Upstreams: []*url.URL{target}, Roles: []string{"admin"}, Timeout: 5 * time.Second},
@@ -53,7 +53,7 @@ func TestProxyEndToEndWithRealUsers(t *testing.T) {
 	if r := e.do(http.MethodGet, "/app/profile?tab=1", "", pair.AccessToken); r.status != http.StatusOK {
 		t.Fatalf("proxied call: %d %s", r.status, r.body)
 	}
-	got := up.last(t)
+	got := up.Last(t)
 	if got.Path != "/profile" || got.RawQuery != "tab=1" {
 		t.Errorf("upstream path %q query %q, want /profile tab=1", got.Path, got.RawQuery)
 	}
@@ -65,7 +65,7 @@ func TestProxyEndToEndWithRealUsers(t *testing.T) {
 	e.problem(e.do(http.MethodGet, "/admin/x", "", pair.AccessToken), http.StatusForbidden, "insufficient_role")
 	forged := pair.AccessToken[:strings.LastIndexByte(pair.AccessToken, '.')+1] + "AAAA"
 	e.problem(e.do(http.MethodGet, "/app/x", "", forged), http.StatusUnauthorized, "invalid_token")
-	if up.count() != 1 {
-		t.Fatalf("upstream saw %d requests, want only the authorized one", up.count())
+	if up.Count() != 1 {
+		t.Fatalf("upstream saw %d requests, want only the authorized one", up.Count())
 	}
 }
