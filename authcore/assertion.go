@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/authgate/gatewayd/internal/fielderr"
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 )
@@ -16,6 +17,24 @@ const (
 	DefaultAssertionTTL       = 60 * time.Second
 	DefaultAssertionCacheSize = 10000
 )
+
+// Bounds of AssertionOptions.TTL: below a few seconds clock skew between
+// gateway and upstream rejects good assertions; past ten minutes a
+// captured assertion is a long-lived credential.
+const (
+	MinAssertionTTL = 5 * time.Second
+	MaxAssertionTTL = 10 * time.Minute
+)
+
+// Validate reports every problem with opts as joined *fielderr.Error
+// values; zero TTL and CacheSize take the defaults above. (Issuer is
+// required by NewAssertions, which cmd fills from jwt.issuer.)
+func (opts AssertionOptions) Validate() error {
+	if opts.TTL != 0 && (opts.TTL < MinAssertionTTL || opts.TTL > MaxAssertionTTL) {
+		return fielderr.New("TTL", "must be between %s and %s", MinAssertionTTL, MaxAssertionTTL)
+	}
+	return nil
+}
 
 // assertionAlg is the only algorithm assertions are signed with. Ed25519
 // (RFC 8037) gives small, fast signatures and has no parameter choices a
@@ -77,6 +96,9 @@ func NewAssertions(keys *AssertionKeySet, opts AssertionOptions) (*Assertions, e
 	}
 	if opts.Issuer == "" {
 		return nil, errors.New("authcore: assertions need an issuer")
+	}
+	if err := opts.Validate(); err != nil {
+		return nil, fmt.Errorf("authcore: assertions: %w", err)
 	}
 	a := &Assertions{issuer: opts.Issuer, ttl: opts.TTL, now: opts.Now}
 	if a.ttl <= 0 {

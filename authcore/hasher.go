@@ -4,17 +4,24 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync/atomic"
 	"time"
 
+	"github.com/authgate/gatewayd/internal/fielderr"
 	"golang.org/x/crypto/argon2"
 )
 
 // DefaultQueueWait is how long a caller waits for a hashing slot when
 // HasherOptions.QueueWait is zero.
 const DefaultQueueWait = 2 * time.Second
+
+// MinNewSaltLength is the shortest salt for NEW hashes: RFC 9106 §3.1
+// recommends 128 bits. Stored hashes with shorter salts (down to the PHC
+// format's 8 bytes) still verify, so raising it locks nobody out.
+const MinNewSaltLength = 16
 
 // HasherOptions configure a Hasher.
 type HasherOptions struct {
@@ -61,15 +68,32 @@ type Hasher struct {
 	verified    atomic.Uint64
 }
 
-// NewHasher builds a Hasher and precomputes the dummy hash DummyVerify
-// compares against. It panics if opts.Params (after defaults) fail
-// Argon2Params.Validate: configuration is validated at startup, so an
-// invalid value here is a programming error, like a bad regexp literal.
-func NewHasher(opts HasherOptions) *Hasher {
+// Validate reports every problem with opts, after the documented zero
+// defaults, as joined *fielderr.Error values ("Params.SaltLength",
+// "MaxConcurrent"). NewHasher refuses exactly what Validate refuses, so a
+// caller that validates first (cmd's plan, `config check`) never meets
+// NewHasher's panic.
+func (opts HasherOptions) Validate() error {
 	params := opts.Params.withDefaults()
-	if err := params.Validate(); err != nil {
+	errs := []error{fielderr.Prefix("Params", params.Validate())}
+	if params.SaltLength < MinNewSaltLength {
+		errs = append(errs, fielderr.New("Params.SaltLength", "must be at least %d bytes for new hashes", MinNewSaltLength))
+	}
+	if opts.MaxConcurrent < 0 {
+		errs = append(errs, fielderr.New("MaxConcurrent", "must not be negative (0 means 2 × GOMAXPROCS)"))
+	}
+	return errors.Join(errs...)
+}
+
+// NewHasher builds a Hasher and precomputes the dummy hash DummyVerify
+// compares against. It panics if opts fail Validate: configuration is
+// validated before anything is built (cmd's plan), so an invalid value
+// here is a programming error, like a bad regexp literal.
+func NewHasher(opts HasherOptions) *Hasher {
+	if err := opts.Validate(); err != nil {
 		panic(fmt.Sprintf("authcore: NewHasher: %v", err))
 	}
+	params := opts.Params.withDefaults()
 	n := opts.MaxConcurrent
 	if n <= 0 {
 		n = DefaultMaxConcurrent()

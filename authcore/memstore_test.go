@@ -11,9 +11,12 @@ import (
 )
 
 // memStore is a minimal in-memory authcore.Store for unit-testing Service
-// rules that do not depend on SQL. It follows the Store contract (see
-// store.go); the real stores prove the same contract against SQL in
-// authcore/storetest.
+// rules that do not depend on SQL. It does NOT follow the whole Store
+// contract (run against authcore/storetest it fails most token clauses:
+// it keeps no microsecond clock, no foreign keys, no concurrency
+// guarantees); only the real stores are held to the contract, in
+// storetest. Service rules that depend on those clauses are tested
+// against SQLite and Postgres.
 type memStore struct {
 	mu     sync.Mutex
 	users  []*authcore.User                  // creation order

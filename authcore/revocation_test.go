@@ -93,7 +93,7 @@ func TestAccessTokenIssuedBeforeRevocationIsRejected(t *testing.T) {
 // valid at once even with zero leeway, while the old token stays dead.
 func TestLoginAfterRevocationWorks(t *testing.T) {
 	revs := authcore.NewRevocations()
-	tokens, err := authcore.NewAccessTokens(authcore.TokenOptions{Secret: testSecret, Leeway: -1, Revocations: revs})
+	tokens, err := authcore.NewAccessTokens(authcore.TokenOptions{Secret: testSecret, Leeway: 0, Revocations: revs})
 	if err != nil {
 		t.Fatal(err)
 	}

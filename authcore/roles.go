@@ -5,6 +5,9 @@ import "slices"
 // MaxRoleLength bounds one role name.
 const MaxRoleLength = 64
 
+// RoleAlphabet describes what ValidRole accepts, for error messages.
+const RoleAlphabet = "1 to 64 ASCII letters, digits, '_', '-', '.' or ':'"
+
 // CodeInvalidRole is the field code for a role name ValidateRoles refuses.
 const CodeInvalidRole = "invalid_role"
 

@@ -6,13 +6,17 @@ import (
 	"slices"
 	"time"
 
+	"github.com/authgate/gatewayd/internal/fielderr"
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 )
 
-// Access-token defaults, used for zero TokenOptions fields. Leeway has
-// none here: zero leeway is a meaningful setting (issue 9), so its default
-// lives only in the config defaults.
+// DefaultLeeway is the clock-skew allowance a configuration starts with
+// (jwt.leeway). It is NOT applied to a zero TokenOptions.Leeway: zero
+// leeway is a meaningful setting (issue 9), so zero means zero.
+const DefaultLeeway = 30 * time.Second
+
+// Access-token defaults, used for zero TokenOptions fields.
 const (
 	DefaultAccessTTL      = 15 * time.Minute
 	DefaultIssuer         = "gatewayd"
@@ -37,7 +41,7 @@ type TokenOptions struct {
 	Issuer          string   // iss claim issued and required
 	Audience        string   // aud claim issued and required
 	TTL             time.Duration
-	Leeway          time.Duration // clock-skew allowance on exp/nbf/iat; zero (or negative) means none
+	Leeway          time.Duration // clock-skew allowance on exp/nbf/iat, 0–MaxLeeway; zero means none
 	CacheSize       int           // verified-token cache entries; negative disables
 	// Revocations, when set, rejects tokens of a user issued before the
 	// user's revoked_before (issue 13 §2), cached or not. Nil checks none.
@@ -87,10 +91,40 @@ type AccessTokens struct {
 	leeway   time.Duration
 }
 
+// MaxLeeway caps the clock-skew allowance, so a leeway setting cannot
+// quietly extend the life of expired tokens by hours.
+const MaxLeeway = 5 * time.Minute
+
+// Validate reports every problem with opts as joined *fielderr.Error
+// values: secrets shorter than MinSecretLength bytes (RFC 7518 §3.2),
+// a leeway outside 0–MaxLeeway, a negative TTL. Zero Issuer, Audience,
+// TTL and CacheSize take the defaults above; zero Leeway means none.
+func (opts TokenOptions) Validate() error {
+	var errs []error
+	if len(opts.Secret) < MinSecretLength {
+		errs = append(errs, fielderr.New("Secret", "must be at least %d bytes; %s", MinSecretLength, secretHint))
+	}
+	for i, s := range opts.PreviousSecrets {
+		if len(s) < MinSecretLength {
+			errs = append(errs, fielderr.New(fmt.Sprintf("PreviousSecrets[%d]", i), "must be at least %d bytes; %s", MinSecretLength, secretHint))
+		}
+	}
+	if opts.Leeway < 0 || opts.Leeway > MaxLeeway {
+		errs = append(errs, fielderr.New("Leeway", "must be between 0s and %s", MaxLeeway))
+	}
+	if opts.TTL < 0 {
+		errs = append(errs, fielderr.New("TTL", "must not be negative (0 means %s)", DefaultAccessTTL))
+	}
+	return errors.Join(errs...)
+}
+
 // NewAccessTokens validates opts and builds the key ring. A secret shorter
 // than MinSecretLength is refused with an error that says how to generate
 // a good one, so a weak key never reaches production silently.
 func NewAccessTokens(opts TokenOptions) (*AccessTokens, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, fmt.Errorf("authcore: access tokens: %w", err)
+	}
 	ring, err := newKeyRing(opts.Secret, opts.PreviousSecrets)
 	if err != nil {
 		return nil, err
@@ -109,10 +143,10 @@ func NewAccessTokens(opts TokenOptions) (*AccessTokens, error) {
 	if t.now == nil {
 		t.now = time.Now
 	}
-	// Zero means zero. The 30s default belongs to the config defaults
-	// alone: a second default here cannot tell "unset" from "0s" and would
-	// turn an operator's leeway: 0s into 30s (issue 9).
-	leeway := max(opts.Leeway, 0)
+	// Zero means zero: a default applied here could not tell "unset"
+	// from "0s" and would turn an operator's leeway: 0s into 30s (issue
+	// 9). The 30s default is DefaultLeeway, which config starts from.
+	leeway := opts.Leeway
 	t.leeway = leeway
 	// Security: the algorithm, issuer and audience are pinned, exp is
 	// mandatory and iat may not lie in the future. Without WithValidMethods

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/authgate/gatewayd/authcore"
 )
 
 // Assertion configures the signed identity assertion (issue 13): a
@@ -35,14 +37,6 @@ type Assertion struct {
 	CacheSize int `mapstructure:"cache_size" json:"cache_size"`
 }
 
-// Bounds of proxy.assertion.ttl: below a few seconds clock skew between
-// gateway and upstream rejects good assertions; past ten minutes a captured
-// assertion is a long-lived credential.
-const (
-	minAssertionTTL = 5 * time.Second
-	maxAssertionTTL = 10 * time.Minute
-)
-
 // AssertionIssuer is the iss claim: proxy.assertion.issuer, else
 // jwt.issuer.
 func (c *Config) AssertionIssuer() string {
@@ -52,20 +46,11 @@ func (c *Config) AssertionIssuer() string {
 	return c.JWT.Issuer
 }
 
-func (a Assertion) validate(p Proxy, ps *Problems) {
-	if !isToken(a.Header) {
-		ps.addf("proxy.assertion.header", "%q is not a valid header name", a.Header)
-	} else {
-		id, email, roles := p.IdentityHeaderNames()
-		for _, n := range []string{id, email, roles} {
-			if strings.EqualFold(n, a.Header) {
-				ps.addf("proxy.assertion.header", "%q is already an identity header", a.Header)
-			}
-		}
-	}
-	if a.TTL < minAssertionTTL || a.TTL > maxAssertionTTL {
-		ps.addf("proxy.assertion.ttl", "must be between %s and %s", minAssertionTTL, maxAssertionTTL)
-	}
+// validate checks the assertion settings; its header is checked with
+// the identity names (proxy.IdentityOptions).
+func (a Assertion) validate(ps *Problems) {
+	// authcore owns the TTL bounds (0 = its default).
+	ps.addOwner(authcore.AssertionOptions{TTL: a.TTL}.Validate(), map[string]string{"TTL": "proxy.assertion.ttl"})
 	positiveDuration(ps, "proxy.assertion.reload_interval", a.ReloadInterval)
 	nonNegative(ps, "proxy.assertion.cache_size", a.CacheSize)
 	// The key itself is parsed by cmd with authcore's parser (one owner);

@@ -1,10 +1,9 @@
 package config
 
 import (
-	"fmt"
-	"net/url"
-	"strings"
 	"time"
+
+	"github.com/authgate/gatewayd/gateway"
 )
 
 // CORS configures cross-origin access for browser clients. Origins are
@@ -20,48 +19,29 @@ type CORS struct {
 	MaxAge           time.Duration `mapstructure:"max_age" json:"max_age"`
 }
 
-// validate checks the cors section.
-func (c CORS) validate(ps *Problems) {
-	for i, o := range c.AllowedOrigins {
-		if msg := checkOrigin(o); msg != "" {
-			ps.addf(fmt.Sprintf("cors.allowed_origins[%d]", i), "%s", msg)
-		}
-	}
-	for i, m := range c.AllowedMethods {
-		if !isToken(m) || m != strings.ToUpper(m) {
-			ps.addf(fmt.Sprintf("cors.allowed_methods[%d]", i), "%q must be an upper-case HTTP method such as GET", m)
-		}
-	}
-	for i, h := range c.AllowedHeaders {
-		if !isToken(h) {
-			ps.addf(fmt.Sprintf("cors.allowed_headers[%d]", i), "%q is not a valid header name", h)
-		}
-	}
-	for i, h := range c.ExposedHeaders {
-		if !isToken(h) {
-			ps.addf(fmt.Sprintf("cors.exposed_headers[%d]", i), "%q is not a valid header name", h)
-		}
-	}
-	if c.MaxAge < 0 {
-		ps.addf("cors.max_age", "must not be negative")
+// Options is the section as gateway.CORSOptions, which owns the defaults
+// and every rule (no "*", exact lower-case origins, tokens).
+func (c CORS) Options() gateway.CORSOptions {
+	return gateway.CORSOptions{
+		AllowedOrigins:   c.AllowedOrigins,
+		AllowedMethods:   c.AllowedMethods,
+		AllowedHeaders:   c.AllowedHeaders,
+		ExposedHeaders:   c.ExposedHeaders,
+		AllowCredentials: c.AllowCredentials,
+		MaxAge:           c.MaxAge,
 	}
 }
 
-// checkOrigin returns why o is not an origin the gateway can match, or "".
-// Browsers send Origin as scheme://host[:port] exactly, so anything with a
-// path, trailing slash or upper-case letters would never match.
-func checkOrigin(o string) string {
-	if o == "*" || strings.Contains(o, "*") {
-		return `"*" is not allowed: the gateway never combines a wildcard origin with credentials, since any site could then act as the user; list each origin, e.g. https://app.example.com`
-	}
-	u, err := url.Parse(o)
-	switch {
-	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
-		return fmt.Sprintf("%q must be an origin like https://app.example.com", o)
-	case u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(o, "?") || strings.HasSuffix(o, "#"):
-		return fmt.Sprintf("%q must be scheme://host[:port] with no path (not even a trailing /), query or fragment", o)
-	case o != strings.ToLower(o):
-		return fmt.Sprintf("%q must be lower-case, as browsers send it", o)
-	}
-	return ""
+// validateGateway asks the gateway about its options: the /auth body
+// limit and the CORS section.
+func (c *Config) validateGateway(ps *Problems) {
+	opts := gateway.Options{AuthBodyLimit: c.Auth.BodyLimit, CORS: c.CORS.Options()}
+	ps.addOwner(opts.Validate(), map[string]string{
+		"AuthBodyLimit":       "auth.body_limit",
+		"CORS.AllowedOrigins": "cors.allowed_origins",
+		"CORS.AllowedMethods": "cors.allowed_methods",
+		"CORS.AllowedHeaders": "cors.allowed_headers",
+		"CORS.ExposedHeaders": "cors.exposed_headers",
+		"CORS.MaxAge":         "cors.max_age",
+	})
 }

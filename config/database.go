@@ -66,12 +66,3 @@ func (c *Config) validateDatabase(ps *Problems) {
 		ps.addf("database.max_conns", "must be at least 1")
 	}
 }
-
-// validRedisURL reports whether u looks like a URL ratelimit.ParseRedisURL
-// accepts: redis:// or rediss:// with at least one host (several
-// comma-separated hosts select Sentinel or Cluster). The ratelimit package
-// does the full parse when it connects.
-func validRedisURL(u string) bool {
-	parsed, err := url.Parse(u)
-	return err == nil && (parsed.Scheme == "redis" || parsed.Scheme == "rediss") && parsed.Host != ""
-}

@@ -1,20 +1,37 @@
 package config
 
-import "time"
+import (
+	"time"
 
-// Default values that are also used for fields inside route entries, which
-// viper's defaults cannot reach.
-const (
-	defaultRouteAuth    = AuthRequired
-	defaultRouteTimeout = 30 * time.Second
+	"github.com/authgate/gatewayd/authcore"
+	"github.com/authgate/gatewayd/gateway"
+	"github.com/authgate/gatewayd/gateway/proxy"
+	"github.com/authgate/gatewayd/ratelimit"
 )
+
+// defaultRouteAuth fills a route entry's auth, which viper's defaults
+// cannot reach. A route's timeout has no config default: 0 means the
+// transport's response_header_timeout (proxy.Route.Timeout owns that).
+const defaultRouteAuth = AuthRequired
 
 // Defaults returns the built-in configuration: a single node on SQLite with
 // in-memory rate limits, listening on :8080. Every key Load accepts has a
 // value here, which is also what makes it overridable from the environment
 // (see Load). The JWT secret deliberately has no default: a shipped default
 // key would be a shared key.
+//
+// Where a package owns a setting, its default is read from that package
+// (issue 10: each default is written once): authcore for tokens and
+// argon2, ratelimit for the store and rates, gateway for CORS,
+// gateway/proxy for the transport and identity preset. The values left
+// here belong to no package but the process (listeners, logging, the
+// database pool) or are config's own choices documented in
+// gateway.example.yaml.
 func Defaults() Config {
+	argon := authcore.DefaultArgon2Params()
+	policies := ratelimit.DefaultPolicies()
+	cors := gateway.DefaultCORSOptions()
+	transport := proxy.DefaultTransportOptions()
 	return Config{
 		Server: Server{
 			Listen:            ":8080",
@@ -32,32 +49,31 @@ func Defaults() Config {
 		JWT: JWT{
 			Secret:          "",
 			PreviousSecrets: []Secret{},
-			Issuer:          "gatewayd",
-			Audience:        "gatewayd",
-			AccessTTL:       15 * time.Minute,
-			Leeway:          30 * time.Second,
-			CacheSize:       10000,
+			Issuer:          authcore.DefaultIssuer,
+			Audience:        authcore.DefaultAudience,
+			AccessTTL:       authcore.DefaultAccessTTL,
+			Leeway:          authcore.DefaultLeeway,
+			CacheSize:       authcore.DefaultTokenCacheSize,
 		},
 		Auth: Auth{
 			RegistrationOpen:  true,
 			DefaultRoles:      []string{},
-			PasswordMinLength: 8,
-			RefreshTTL:        14 * 24 * time.Hour,
+			PasswordMinLength: authcore.DefaultPasswordMinLength,
+			RefreshTTL:        authcore.DefaultRefreshTTL,
 			RefreshReuseGrace: 0,
 			PurgeInterval:     time.Hour,
 			// Bounds cross-replica revocation when Redis is absent or down.
 			RevocationPollInterval: 10 * time.Second,
-			BodyLimit:              64 << 10,
+			BodyLimit:              gateway.DefaultAuthBodyLimit,
 		},
-		// OWASP's argon2id recommendation (m=19 MiB, t=2, p=1).
 		Password: Password{
-			MemoryKiB:     19456,
-			Iterations:    2,
-			Parallelism:   1,
-			SaltLength:    16,
-			KeyLength:     32,
+			MemoryKiB:     int(argon.Memory),
+			Iterations:    int(argon.Iterations),
+			Parallelism:   int(argon.Parallelism),
+			SaltLength:    int(argon.SaltLength),
+			KeyLength:     int(argon.KeyLength),
 			MaxConcurrent: 0,
-			QueueWait:     2 * time.Second,
+			QueueWait:     authcore.DefaultQueueWait,
 		},
 		Database: Database{
 			URL:              "sqlite:gateway.db",
@@ -67,48 +83,48 @@ func Defaults() Config {
 		RateLimit: RateLimit{
 			Store:        "",
 			RedisURL:     "",
-			Prefix:       "gatewayd",
-			OnStoreError: OnStoreErrorFallback,
-			StoreTimeout: 50 * time.Millisecond,
-			DegradeAfter: 500 * time.Millisecond,
-			Login:        "10-M",
-			Register:     "5-H",
-			Refresh:      "60-M",
-			Logout:       "60-M",
-			LoginAccount: "10-H",
+			Prefix:       ratelimit.DefaultPrefix,
+			OnStoreError: ratelimit.OnErrorFallback,
+			StoreTimeout: ratelimit.DefaultStoreTimeout,
+			DegradeAfter: ratelimit.DefaultDegradeAfter,
+			Login:        policies[ratelimit.PolicyLogin],
+			Register:     policies[ratelimit.PolicyRegister],
+			Refresh:      policies[ratelimit.PolicyRefresh],
+			Logout:       policies[ratelimit.PolicyLogout],
+			LoginAccount: policies[ratelimit.PolicyLoginAccount],
 		},
 		CORS: CORS{
-			AllowedOrigins:   []string{},
-			AllowedMethods:   []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"},
-			AllowedHeaders:   []string{"Authorization", "Content-Type", "X-Request-Id"},
-			ExposedHeaders:   []string{"X-Request-Id"},
-			AllowCredentials: false,
-			MaxAge:           10 * time.Minute,
+			AllowedOrigins:   cors.AllowedOrigins,
+			AllowedMethods:   cors.AllowedMethods,
+			AllowedHeaders:   cors.AllowedHeaders,
+			ExposedHeaders:   cors.ExposedHeaders,
+			AllowCredentials: cors.AllowCredentials,
+			MaxAge:           cors.MaxAge,
 		},
 		Docs:  Docs{Enabled: false},
 		Admin: Admin{Listen: "127.0.0.1:9091", PProf: false},
 		Proxy: Proxy{
-			IdentityPreset:        PresetDefault,
+			IdentityPreset:        proxy.PresetDefault,
 			IdentityHeaders:       IdentityHeaders{},
-			MaxBodyBytes:          10 << 20,
+			MaxBodyBytes:          proxy.DefaultMaxBodyBytes,
 			SecurityHeaders:       false,
 			HideServerHeader:      false,
 			StripHeaders:          []string{},
-			DialTimeout:           5 * time.Second,
-			TLSHandshakeTimeout:   5 * time.Second,
-			ResponseHeaderTimeout: 30 * time.Second,
-			IdleConnTimeout:       90 * time.Second,
-			MaxIdleConns:          512,
-			MaxIdleConnsPerHost:   128,
+			DialTimeout:           transport.DialTimeout,
+			TLSHandshakeTimeout:   transport.TLSHandshakeTimeout,
+			ResponseHeaderTimeout: transport.ResponseHeaderTimeout,
+			IdleConnTimeout:       transport.IdleConnTimeout,
+			MaxIdleConns:          transport.MaxIdleConns,
+			MaxIdleConnsPerHost:   transport.MaxIdleConnsPerHost,
 			Assertion: Assertion{
 				Enabled:            true,
-				Header:             "X-Gateway-Assertion",
-				TTL:                60 * time.Second,
+				Header:             proxy.DefaultAssertionHeader,
+				TTL:                authcore.DefaultAssertionTTL,
 				Issuer:             "",
 				PrivateKey:         "",
 				PreviousPublicKeys: "",
 				ReloadInterval:     30 * time.Second,
-				CacheSize:          10000,
+				CacheSize:          authcore.DefaultAssertionCacheSize,
 			},
 		},
 	}

@@ -35,14 +35,24 @@ func exactEnvs() []exactEnv {
 	}
 }
 
-// applyEnv overlays the environment onto v. It reads variables only
-// through getenv (never os.Getenv) so tests and embedders control the
-// environment completely. An empty variable counts as unset, as with
-// viper's AutomaticEnv: getenv cannot tell the two apart.
-func applyEnv(v *viper.Viper, keys []leafKey, getenv func(string) string, ps *Problems) {
+// applyEnv overlays the environment onto v and returns, per key, the
+// variable its value came from, so a problem can name what the operator
+// actually set ("GATEWAY_JWT_ACCESS_TTL", not only the key). An empty
+// variable counts as unset, as with viper's AutomaticEnv.
+//
+// It is hand-written on purpose, because viper cannot do what it does
+// (issue 10 asked): AutomaticEnv and BindEnv read os.Getenv, while Load
+// reads only the injected getenv (tests and embedders own the
+// environment; STYLE.md's run(getenv)); viper has no *_FILE secrets; and
+// it cannot say which variable set a key. The key → variable spelling is
+// still viper's convention (SetEnvPrefix("GATEWAY") with a "." → "_"
+// replacer; see envName).
+func applyEnv(v *viper.Viper, keys []leafKey, getenv func(string) string, ps *Problems) map[string]string {
+	from := map[string]string{}
 	for _, k := range keys {
 		if val := getenv(envName(k.name)); val != "" {
 			v.Set(k.name, val)
+			from[k.name] = envName(k.name)
 		}
 	}
 	for _, e := range exactEnvs() {
@@ -66,8 +76,25 @@ func applyEnv(v *viper.Viper, keys []leafKey, getenv func(string) string, ps *Pr
 			} else {
 				v.Set(e.key, content)
 			}
+			from[e.key] = e.name + "_FILE"
 		case val != "":
 			v.Set(e.key, val)
+			from[e.key] = e.name
+		}
+	}
+	return from
+}
+
+// nameSources rewrites "key: ..." problems about keys set from the
+// environment to "key (VARIABLE): ...".
+func nameSources(ps Problems, from map[string]string) {
+	for i, p := range ps {
+		name, ok := from[baseKey(p.Key)]
+		if !ok {
+			continue
+		}
+		if rest, found := strings.CutPrefix(p.Message, p.Key+": "); found {
+			ps[i].Message = p.Key + " (" + name + "): " + rest
 		}
 	}
 }

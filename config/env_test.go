@@ -82,3 +82,23 @@ func TestSecretFileProblems(t *testing.T) {
 		})
 	}
 }
+
+// TestProblemsNameTheEnvironmentVariable: a value that came from the
+// environment is reported by its key and its variable (issue 10), both
+// for an owner's rule and for a value that does not decode.
+func TestProblemsNameTheEnvironmentVariable(t *testing.T) {
+	for value, want := range map[string]string{
+		"-1s":  "jwt.access_ttl (GATEWAY_JWT_ACCESS_TTL): must not be negative",
+		"soon": "jwt.access_ttl (GATEWAY_JWT_ACCESS_TTL): ",
+	} {
+		ps := loadProblems(t, "", envOf(map[string]string{"GATEWAY_JWT_ACCESS_TTL": value}))
+		if !strings.Contains(ps.Error(), want) {
+			t.Errorf("GATEWAY_JWT_ACCESS_TTL=%s: problems %q lack %q", value, ps.Error(), want)
+		}
+	}
+	// From the file, the key alone.
+	ps := loadProblems(t, writeFile(t, "gw.yaml", "jwt:\n  access_ttl: -1s\n"), envOf(nil))
+	if !strings.Contains(ps.Error(), "jwt.access_ttl: must not be negative") {
+		t.Errorf("file value: %q", ps.Error())
+	}
+}

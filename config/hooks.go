@@ -89,9 +89,6 @@ func routeDefaultsHook(from, to reflect.Type, data any) (any, error) {
 	if _, ok := entry["auth"]; !ok {
 		entry["auth"] = defaultRouteAuth
 	}
-	if _, ok := entry["timeout"]; !ok {
-		entry["timeout"] = defaultRouteTimeout
-	}
 	if s, ok := entry["upstream"].(string); ok {
 		entry["upstream"] = []string{s}
 	}

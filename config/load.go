@@ -40,7 +40,7 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 			return nil, ps
 		}
 	}
-	applyEnv(v, keys, getenv, &ps)
+	from := applyEnv(v, keys, getenv, &ps)
 
 	var cfg Config
 	var decodeProblems Problems
@@ -66,6 +66,7 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 		}
 	}
 	if len(ps) > 0 {
+		nameSources(ps, from)
 		return nil, ps
 	}
 	return &cfg, nil
@@ -86,7 +87,10 @@ func covered(earlier Problems, key string) bool {
 // readFile loads the YAML file into v and checks that every section is a
 // mapping: viper would silently replace "server: 8080" with the defaults,
 // which is exactly the kind of typo Load exists to catch. It returns false
-// when the file cannot be used at all.
+// when the file cannot be used at all. The bytes are read here rather than
+// with viper's ReadInConfig because the section check needs the file on
+// its own (without defaults merged in), and reading once gives both
+// parses the same content.
 func readFile(v *viper.Viper, path string, ps *Problems) bool {
 	data, err := os.ReadFile(path)
 	if err != nil {

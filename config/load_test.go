@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/authgate/gatewayd/config"
+	"github.com/authgate/gatewayd/ratelimit"
 )
 
 func TestDefaultsLoadWithOnlyJWTSecret(t *testing.T) {
@@ -26,7 +27,7 @@ func TestDefaultsLoadWithOnlyJWTSecret(t *testing.T) {
 		{"auth.refresh_reuse_grace", cfg.Auth.RefreshReuseGrace, time.Duration(0)},
 		{"password.memory_kib", cfg.Password.MemoryKiB, 19456},
 		{"database.url", cfg.Database.URL.Reveal(), "sqlite:gateway.db"},
-		{"ratelimit.store resolved", cfg.RateLimit.ResolvedStore(), config.StoreMemory},
+		{"ratelimit.store resolved", cfg.LimiterOptions().ResolvedStore(), ratelimit.StoreMemory},
 		{"ratelimit.store_timeout", cfg.RateLimit.StoreTimeout, 50 * time.Millisecond},
 		{"cors.allowed_methods", strings.Join(cfg.CORS.AllowedMethods, ","), "GET,POST,PUT,PATCH,DELETE,OPTIONS"},
 		{"docs.enabled", cfg.Docs.Enabled, false},
@@ -167,7 +168,7 @@ func TestExactEnvNames(t *testing.T) {
 		{"JWT_SECRET wins over GATEWAY_JWT_SECRET", cfg.JWT.Secret.Reveal(), env["JWT_SECRET"]},
 		{"DATABASE_URL wins", cfg.Database.URL.Reveal(), env["DATABASE_URL"]},
 		{"REDIS_URL", cfg.RateLimit.RedisURL.Reveal(), env["REDIS_URL"]},
-		{"REDIS_URL selects redis store", cfg.RateLimit.ResolvedStore(), config.StoreRedis},
+		{"REDIS_URL selects redis store", cfg.LimiterOptions().ResolvedStore(), ratelimit.StoreRedis},
 		{"CORS_ALLOWED_ORIGINS comma-separated", strings.Join(cfg.CORS.AllowedOrigins, " "), "https://app.example.com http://localhost:3000"},
 		{"DOCS_ENABLED beats file", cfg.Docs.Enabled, true},
 		{"MIGRATE_ON_STARTUP beats file", cfg.Database.MigrateOnStartup, false},

@@ -1,17 +1,9 @@
 package config
 
 import (
-	"fmt"
-	"strings"
 	"time"
-)
 
-// Identity header presets. They match what common upstream apps already
-// read, so switching from oauth2-proxy or Authelia needs no upstream change.
-const (
-	PresetDefault     = "default"      // X-User-Id, X-User-Email, X-User-Roles
-	PresetOAuth2Proxy = "oauth2-proxy" // X-Forwarded-User, X-Forwarded-Email, X-Forwarded-Groups
-	PresetAuthelia    = "authelia"     // Remote-User, Remote-Email, Remote-Groups
+	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
 // Proxy configures forwarding to upstreams: which identity headers are
@@ -52,74 +44,65 @@ type IdentityHeaders struct {
 	Roles  string `mapstructure:"roles" json:"roles"`
 }
 
-// presetHeaders returns the header names of a preset; ok is false for an
-// unknown preset.
-func presetHeaders(preset string) (h IdentityHeaders, ok bool) {
-	switch preset {
-	case PresetDefault:
-		return IdentityHeaders{UserID: "X-User-Id", Email: "X-User-Email", Roles: "X-User-Roles"}, true
-	case PresetOAuth2Proxy:
-		return IdentityHeaders{UserID: "X-Forwarded-User", Email: "X-Forwarded-Email", Roles: "X-Forwarded-Groups"}, true
-	case PresetAuthelia:
-		return IdentityHeaders{UserID: "Remote-User", Email: "Remote-Email", Roles: "Remote-Groups"}, true
+// IdentityOptions is identity_preset, identity_headers and the
+// assertion header as proxy.IdentityOptions, which owns the presets and
+// the rules about the names.
+func (p Proxy) IdentityOptions() proxy.IdentityOptions {
+	return proxy.IdentityOptions{
+		Preset: p.IdentityPreset,
+		Overrides: proxy.IdentityHeaders{
+			UserID:    p.IdentityHeaders.UserID,
+			Email:     p.IdentityHeaders.Email,
+			Roles:     p.IdentityHeaders.Roles,
+			Assertion: p.Assertion.Header,
+		},
 	}
-	return IdentityHeaders{}, false
 }
 
-// IdentityHeaderNames resolves the three identity header names: explicit
-// identity_headers entries win, the rest come from identity_preset
-// (falling back to the default preset). The gateway strips these names
-// from every inbound request before injecting its own, so a client cannot
-// forge an identity.
-func (p Proxy) IdentityHeaderNames() (id, email, roles string) {
-	h, ok := presetHeaders(p.IdentityPreset)
-	if !ok {
-		h, _ = presetHeaders(PresetDefault)
+// TransportOptions is the outbound transport's part of the section.
+func (p Proxy) TransportOptions() proxy.TransportOptions {
+	return proxy.TransportOptions{
+		DialTimeout:           p.DialTimeout,
+		TLSHandshakeTimeout:   p.TLSHandshakeTimeout,
+		ResponseHeaderTimeout: p.ResponseHeaderTimeout,
+		IdleConnTimeout:       p.IdleConnTimeout,
+		MaxIdleConns:          p.MaxIdleConns,
+		MaxIdleConnsPerHost:   p.MaxIdleConnsPerHost,
 	}
-	if p.IdentityHeaders.UserID != "" {
-		h.UserID = p.IdentityHeaders.UserID
-	}
-	if p.IdentityHeaders.Email != "" {
-		h.Email = p.IdentityHeaders.Email
-	}
-	if p.IdentityHeaders.Roles != "" {
-		h.Roles = p.IdentityHeaders.Roles
-	}
-	return h.UserID, h.Email, h.Roles
 }
 
-// validate checks the proxy section.
+// ForwarderOptions is the forwarding part of the section; the caller adds
+// the trusted proxies, identity names and error log.
+func (p Proxy) ForwarderOptions() proxy.ForwarderOptions {
+	return proxy.ForwarderOptions{
+		HideServerHeader: p.HideServerHeader,
+		SecurityHeaders:  p.SecurityHeaders,
+		MaxBodyBytes:     p.MaxBodyBytes,
+		StripHeaders:     p.StripHeaders,
+	}
+}
+
+// validate asks gateway/proxy about the section.
 func (p Proxy) validate(ps *Problems) {
-	if _, ok := presetHeaders(p.IdentityPreset); !ok {
-		ps.addf("proxy.identity_preset", "must be %s, %s or %s", PresetDefault, PresetOAuth2Proxy, PresetAuthelia)
-	}
-	custom := map[string]string{
-		"proxy.identity_headers.user_id": p.IdentityHeaders.UserID,
-		"proxy.identity_headers.email":   p.IdentityHeaders.Email,
-		"proxy.identity_headers.roles":   p.IdentityHeaders.Roles,
-	}
-	for _, key := range sortedKeys(custom) {
-		if name := custom[key]; name != "" && !isToken(name) {
-			ps.addf(key, "%q is not a valid header name", name)
-		}
-	}
-	// Distinct names matter: if two identity values shared one header the
-	// upstream would read an e-mail address as a user ID.
-	id, email, roles := p.IdentityHeaderNames()
-	if strings.EqualFold(id, email) || strings.EqualFold(id, roles) || strings.EqualFold(email, roles) {
-		ps.addf("proxy.identity_headers", "user_id, email and roles must be three different headers (now %s, %s, %s)", id, email, roles)
-	}
-	for i, name := range p.StripHeaders {
-		if !isToken(name) {
-			ps.addf(fmt.Sprintf("proxy.strip_headers[%d]", i), "%q is not a valid header name", name)
-		}
-	}
-	positive(ps, "proxy.max_body_bytes", p.MaxBodyBytes)
-	positiveDuration(ps, "proxy.dial_timeout", p.DialTimeout)
-	positiveDuration(ps, "proxy.tls_handshake_timeout", p.TLSHandshakeTimeout)
-	positiveDuration(ps, "proxy.response_header_timeout", p.ResponseHeaderTimeout)
-	positiveDuration(ps, "proxy.idle_conn_timeout", p.IdleConnTimeout)
-	nonNegative(ps, "proxy.max_idle_conns", p.MaxIdleConns)
-	nonNegative(ps, "proxy.max_idle_conns_per_host", p.MaxIdleConnsPerHost)
-	p.Assertion.validate(p, ps)
+	ps.addOwner(p.IdentityOptions().Validate(), map[string]string{
+		"Preset":              "proxy.identity_preset",
+		"Overrides":           "proxy.identity_headers",
+		"Overrides.UserID":    "proxy.identity_headers.user_id",
+		"Overrides.Email":     "proxy.identity_headers.email",
+		"Overrides.Roles":     "proxy.identity_headers.roles",
+		"Overrides.Assertion": "proxy.assertion.header",
+	})
+	ps.addOwner(p.TransportOptions().Validate(), map[string]string{
+		"DialTimeout":           "proxy.dial_timeout",
+		"TLSHandshakeTimeout":   "proxy.tls_handshake_timeout",
+		"ResponseHeaderTimeout": "proxy.response_header_timeout",
+		"IdleConnTimeout":       "proxy.idle_conn_timeout",
+		"MaxIdleConns":          "proxy.max_idle_conns",
+		"MaxIdleConnsPerHost":   "proxy.max_idle_conns_per_host",
+	})
+	ps.addOwner(p.ForwarderOptions().Validate(), map[string]string{
+		"MaxBodyBytes": "proxy.max_body_bytes",
+		"StripHeaders": "proxy.strip_headers",
+	})
+	p.Assertion.validate(ps)
 }

@@ -28,7 +28,8 @@ func TestIdentityHeaderPresets(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := mustLoad(t, "", envOf(tt.env))
-			id, email, roles := cfg.Proxy.IdentityHeaderNames()
+			n := cfg.Proxy.IdentityOptions().Names()
+			id, email, roles := n.UserID, n.Email, n.Roles
 			if id != tt.id || email != tt.email || roles != tt.roles {
 				t.Errorf("got %s %s %s, want %s %s %s", id, email, roles, tt.id, tt.email, tt.roles)
 			}
@@ -43,7 +44,7 @@ func TestUnknownPresetRejected(t *testing.T) {
 	}
 	// Even an unvalidated Proxy falls back to the default names rather than
 	// injecting identity under empty header names.
-	id, _, _ := config.Proxy{IdentityPreset: "traefik"}.IdentityHeaderNames()
+	id := config.Proxy{IdentityPreset: "traefik"}.IdentityOptions().Names().UserID
 	if id != "X-User-Id" {
 		t.Errorf("fallback id header = %q", id)
 	}

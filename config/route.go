@@ -1,11 +1,15 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
-	"strings"
 	"time"
+
+	"github.com/authgate/gatewayd/gateway"
+	"github.com/authgate/gatewayd/gateway/proxy"
+	"github.com/authgate/gatewayd/internal/fielderr"
 )
 
 // Route auth policies.
@@ -66,128 +70,121 @@ type RouteMatch struct {
 	Methods    []string `mapstructure:"methods" json:"methods"`
 }
 
-var (
-	routeNameRe = regexp.MustCompile(`^[a-z0-9_-]+$`)
-	hostRe      = regexp.MustCompile(`^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
-)
+// hostRe is the host-name syntax of a listen address (server.listen,
+// admin.listen). Route hosts are the proxy's (proxy.Route.Validate).
+var hostRe = regexp.MustCompile(`^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
 
-// reservedPaths are served by the gateway itself; a route there would
-// either never be reached or, worse, hand /auth traffic to an upstream.
-func reservedPath(p string) bool {
-	if p == "/auth" || strings.HasPrefix(p, "/auth/") {
-		return true
+// ProxyRoute is r as a proxy.Route. A problem here is decoding (an auth
+// spelling or an upstream that is not a URL); every rule about the values
+// is proxy.Route.Validate's.
+func (r Route) ProxyRoute() (proxy.Route, error) {
+	var errs []error
+	auth, err := proxy.ParseAuthMode(r.Auth)
+	if err != nil {
+		errs = append(errs, fielderr.New("Auth", "must be %s, %s or %s", AuthRequired, AuthOptional, AuthPublic))
 	}
-	for _, r := range []string{"/healthz", "/readyz", "/docs", "/openapi.json", "/.well-known/jwks.json"} {
-		if p == r || p == r+"/" {
-			return true
+	upstreams := make([]*url.URL, len(r.Upstream))
+	for i, raw := range r.Upstream {
+		u, err := url.Parse(raw)
+		if err != nil {
+			// Upstream URLs are not secret, but url.Parse's error quotes
+			// the input oddly; say it plainly.
+			errs = append(errs, fielderr.New(fmt.Sprintf("Upstreams[%d]", i), "%q is not a valid URL", raw))
+			continue
 		}
+		upstreams[i] = u
 	}
-	return false
+	// stream_max_lifetime is spelled differently from proxy.Route's field
+	// (omitted → with the token, 0 → never; the proxy says 0 and
+	// NoStreamLimit). A negative YAML value has no spelling there at all.
+	var stream time.Duration
+	switch d := r.StreamMaxLifetime; {
+	case d == nil:
+	case *d == 0:
+		stream = proxy.NoStreamLimit
+	case *d < 0:
+		errs = append(errs, fielderr.New("StreamMaxLifetime", "must not be negative (0 means no limit; omit it to end streams with the token)"))
+	default:
+		stream = *d
+	}
+	return proxy.Route{
+		Name:              r.Name,
+		Host:              r.Match.Host,
+		PathPrefix:        r.Match.PathPrefix,
+		Methods:           r.Match.Methods,
+		Upstreams:         upstreams,
+		StripPrefix:       r.StripPrefix,
+		Auth:              auth,
+		Roles:             r.Roles,
+		PassAuthorization: r.PassAuthorization,
+		Timeout:           r.Timeout,
+		RateLimit:         r.RateLimit,
+		AllowPathParams:   r.AllowPathParams,
+		CaseInsensitive:   r.CaseInsensitive,
+		StreamMaxLifetime: stream,
+	}, errors.Join(errs...)
 }
 
-// validateRoutes checks every route and that names are unique.
+// ProxyRoutes is every route as a proxy.Route (see ProxyRoute).
+func (c *Config) ProxyRoutes() ([]proxy.Route, error) {
+	out := make([]proxy.Route, 0, len(c.Routes))
+	var errs []error
+	for i, r := range c.Routes {
+		pr, err := r.ProxyRoute()
+		errs = append(errs, fielderr.Prefix(fmt.Sprintf("Routes[%d]", i), err))
+		out = append(out, pr)
+	}
+	return out, errors.Join(errs...)
+}
+
+// routeKeys maps proxy.Route fields to a route entry's YAML keys.
+var routeKeys = map[string]string{
+	"Name": "name", "Host": "match.host", "PathPrefix": "match.path_prefix",
+	"Methods": "match.methods", "Upstreams": "upstream", "Auth": "auth",
+	"Roles": "roles", "Timeout": "timeout", "StreamMaxLifetime": "stream_max_lifetime",
+}
+
+// validateRoutes asks the owners about every route: proxy.Route.Validate
+// for the route itself, gateway.IsGatewayPath for paths the gateway
+// answers, ratelimit for rate_limit (validateOwners), and, once every
+// route is valid, proxy.NewRouter for duplicate names and overlaps (each
+// line names both routes).
 func validateRoutes(routes []Route, ps *Problems) {
-	seen := map[string]int{}
+	before := len(*ps)
+	table := make([]proxy.Route, 0, len(routes))
 	for i, r := range routes {
 		key := fmt.Sprintf("routes[%d]", i)
+		keys := make(map[string]string, len(routeKeys))
+		for f, k := range routeKeys {
+			keys[f] = key + "." + k
+		}
+		pr, err := r.ProxyRoute()
+		ps.addOwner(err, keys)
+		if err == nil {
+			ps.addOwner(pr.Validate(), keys)
+		}
+		table = append(table, pr)
+		if p := r.Match.PathPrefix; p != "" && gateway.IsGatewayPath(p) {
+			// A route there would either never be reached or, worse, hand
+			// /auth traffic to an upstream; the gateway says which paths
+			// are its own.
+			ps.addf(key+".match.path_prefix", "%q is answered by the gateway itself (/auth, /healthz, /readyz, docs, JWKS)", p)
+		}
 		label := key
 		if r.Name != "" {
 			label = fmt.Sprintf("%s (%s)", key, r.Name)
-		}
-		switch {
-		case r.Name == "":
-			ps.addf(key+".name", "is required")
-		case !routeNameRe.MatchString(r.Name):
-			ps.addf(key+".name", "%q may contain only a-z, 0-9, _ and -", r.Name)
-		default:
-			if j, dup := seen[r.Name]; dup {
-				ps.addf(key+".name", "%q is already used by routes[%d]", r.Name, j)
-			} else {
-				seen[r.Name] = i
-			}
-		}
-		r.Match.validate(key+".match", label, ps)
-		if len(r.Upstream) == 0 {
-			ps.addLine(key+".upstream", label+": upstream is required")
-		}
-		for j, u := range r.Upstream {
-			if msg := checkUpstream(u); msg != "" {
-				ps.addLine(fmt.Sprintf("%s.upstream[%d]", key, j), fmt.Sprintf("%s: upstream %q %s", label, u, msg))
-			}
-		}
-		switch r.Auth {
-		case AuthRequired, AuthOptional, AuthPublic:
-		default:
-			ps.addLine(key+".auth", fmt.Sprintf("%s: auth must be %s, %s or %s", label, AuthRequired, AuthOptional, AuthPublic))
-		}
-		// Roles can only be checked against a verified identity; with
-		// optional or public auth an anonymous request would skip them,
-		// which is almost certainly not what the operator meant.
-		if len(r.Roles) > 0 && r.Auth != AuthRequired {
-			ps.addLine(key+".roles", fmt.Sprintf("%s: roles need auth: %s (anonymous requests have no roles to check)", label, AuthRequired))
-		}
-		validateRoles(key+".roles", r.Roles, ps)
-		if r.Timeout <= 0 {
-			ps.addLine(key+".timeout", label+": timeout must be greater than 0")
-		}
-		if r.RateLimit != "" {
-			validateRate(ps, key+".rate_limit", r.RateLimit)
 		}
 		validateRouteAssertion(key, label, r, ps)
 		if r.StreamMaxLifetime != nil && *r.StreamMaxLifetime < 0 {
 			ps.addLine(key+".stream_max_lifetime", label+": stream_max_lifetime must not be negative (0 means no limit; omit it to end streams with the token)")
 		}
 	}
-}
-
-// validate checks a route's match block.
-func (m RouteMatch) validate(key, label string, ps *Problems) {
-	if m.Host != "" && !hostRe.MatchString(m.Host) {
-		ps.addLine(key+".host", fmt.Sprintf("%s: host %q must be a lower-case host name (api.example.com) or a wildcard (*.example.com), without port", label, m.Host))
+	if len(*ps) > before {
+		return
 	}
-	p := m.PathPrefix
-	switch {
-	case p == "":
-		ps.addLine(key+".path_prefix", label+": path_prefix is required (use \"/\" to match everything)")
-	case !strings.HasPrefix(p, "/"):
-		ps.addLine(key+".path_prefix", fmt.Sprintf("%s: path_prefix %q must start with /", label, p))
-	case strings.ContainsAny(p, "?#% \t") || strings.Contains(p, "//") || hasDotSegment(p):
-		// Prefixes are compared against the cleaned request path, so an
-		// uncleaned prefix would never match (or match surprisingly).
-		ps.addLine(key+".path_prefix", fmt.Sprintf("%s: path_prefix %q must be a clean path (no //, . or .. segments, ?, #, %% or spaces)", label, p))
-	case reservedPath(p):
-		ps.addLine(key+".path_prefix", fmt.Sprintf("%s: path_prefix %q is served by the gateway itself (/auth/, /healthz, /readyz, /docs, /openapi.json, /.well-known/jwks.json)", label, p))
-	}
-	for j, method := range m.Methods {
-		if !isToken(method) || method != strings.ToUpper(method) {
-			ps.addLine(fmt.Sprintf("%s.methods[%d]", key, j), fmt.Sprintf("%s: method %q must be an upper-case HTTP method such as GET", label, method))
+	if _, err := proxy.NewRouter(table); err != nil {
+		for _, e := range fielderr.Flatten(err) {
+			ps.addLine("routes", "routes: "+e.Error())
 		}
 	}
-}
-
-// hasDotSegment reports whether p contains a "." or ".." path segment.
-func hasDotSegment(p string) bool {
-	for _, seg := range strings.Split(p, "/") {
-		if seg == "." || seg == ".." {
-			return true
-		}
-	}
-	return false
-}
-
-// checkUpstream returns why u is not a usable upstream URL, or "".
-// Upstream URLs are not secret, so messages may show them.
-func checkUpstream(u string) string {
-	parsed, err := url.Parse(u)
-	switch {
-	case err != nil:
-		return "is not a valid URL"
-	case parsed.Scheme != "http" && parsed.Scheme != "https":
-		return "must be an absolute http:// or https:// URL"
-	case parsed.Host == "" || parsed.Hostname() == "":
-		return "has no host"
-	case parsed.Fragment != "" || parsed.RawQuery != "":
-		return "must not have a query or fragment"
-	}
-	return ""
 }

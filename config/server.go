@@ -1,45 +1,14 @@
 package config
 
 import (
-	"fmt"
 	"net"
-	"net/netip"
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/authgate/gatewayd/gateway/proxy"
+	"github.com/authgate/gatewayd/internal/fielderr"
 )
-
-// TrustedProxyNets returns server.trusted_proxies as networks, with a bare
-// IP widened to a single-address network (/32 or /128). Echo's
-// TrustIPRange takes *net.IPNet, hence the type.
-func (s Server) TrustedProxyNets() ([]*net.IPNet, error) {
-	nets := make([]*net.IPNet, 0, len(s.TrustedProxies))
-	for i, entry := range s.TrustedProxies {
-		prefix, err := parsePrefix(entry)
-		if err != nil {
-			return nil, fmt.Errorf("config: server.trusted_proxies[%d]: %w", i, err)
-		}
-		nets = append(nets, &net.IPNet{
-			IP:   prefix.Addr().AsSlice(),
-			Mask: net.CIDRMask(prefix.Bits(), prefix.Addr().BitLen()),
-		})
-	}
-	return nets, nil
-}
-
-// parsePrefix accepts "10.0.0.0/8" or a bare IP; host bits are masked off
-// so "10.1.2.3/8" means the whole 10.0.0.0/8 network.
-func parsePrefix(s string) (netip.Prefix, error) {
-	if addr, err := netip.ParseAddr(s); err == nil {
-		addr = addr.Unmap()
-		return netip.PrefixFrom(addr, addr.BitLen()), nil
-	}
-	prefix, err := netip.ParsePrefix(s)
-	if err != nil {
-		return netip.Prefix{}, fmt.Errorf("%q is not an IP address or CIDR network", s)
-	}
-	return prefix.Masked(), nil
-}
 
 // maxDrainDelay caps server.drain_delay.
 const maxDrainDelay = 5 * time.Minute
@@ -47,11 +16,8 @@ const maxDrainDelay = 5 * time.Minute
 // validate checks the server section.
 func (s Server) validate(ps *Problems) {
 	validateListen(ps, "server.listen", s.Listen)
-	for i, entry := range s.TrustedProxies {
-		if _, err := parsePrefix(entry); err != nil {
-			ps.addf(fmt.Sprintf("server.trusted_proxies[%d]", i), "%s", err.Error())
-		}
-	}
+	_, err := proxy.ParseTrustedProxies(s.TrustedProxies)
+	ps.addOwner(fielderr.Prefix("TrustedProxies", err), map[string]string{"TrustedProxies": "server.trusted_proxies"})
 	// The header timeout must be set: without it a slowloris client holds
 	// a connection forever by sending one header byte at a time.
 	positiveDuration(ps, "server.read_header_timeout", s.ReadHeaderTimeout)

@@ -20,7 +20,7 @@ func TestShortSecretRefusesToStart(t *testing.T) {
 			}
 		})
 	}
-	want := "jwt.secret (JWT_SECRET) must be at least 32 characters; generate one with: openssl rand -base64 48"
+	want := "jwt.secret (JWT_SECRET): must be at least 32 bytes; generate one with: openssl rand -base64 48"
 	ps := loadProblems(t, "", envOf(map[string]string{"JWT_SECRET": "x"}))
 	if ps.Error() != want {
 		t.Errorf("message = %q, want %q", ps.Error(), want)
@@ -36,14 +36,14 @@ func TestValidateRules(t *testing.T) {
 		{"defaults", func(*config.Config) {}, ""},
 		{"32-char secret", func(c *config.Config) { c.JWT.Secret = config.Secret(strings.Repeat("s", 32)) }, ""},
 		{"short previous secret", func(c *config.Config) { c.JWT.PreviousSecrets = []config.Secret{"short"} }, "jwt.previous_secrets[0]"},
-		{"zero access ttl", func(c *config.Config) { c.JWT.AccessTTL = 0 }, "jwt.access_ttl"},
+		{"negative access ttl", func(c *config.Config) { c.JWT.AccessTTL = -time.Second }, "jwt.access_ttl"},
 		{"negative leeway", func(c *config.Config) { c.JWT.Leeway = -time.Second }, "jwt.leeway"},
 		{"leeway 5m ok", func(c *config.Config) { c.JWT.Leeway = 5 * time.Minute }, ""},
 		{"leeway over 5m", func(c *config.Config) { c.JWT.Leeway = 6 * time.Minute }, "jwt.leeway"},
+		{"empty issuer takes authcore's default", func(c *config.Config) { c.JWT.Issuer = "" }, ""},
 		{"revocation poll 1s ok", func(c *config.Config) { c.Auth.RevocationPollInterval = time.Second }, ""},
 		{"revocation poll under 1s", func(c *config.Config) { c.Auth.RevocationPollInterval = 500 * time.Millisecond }, "auth.revocation_poll_interval"},
 		{"revocation poll over 1h", func(c *config.Config) { c.Auth.RevocationPollInterval = 2 * time.Hour }, "auth.revocation_poll_interval"},
-		{"empty issuer", func(c *config.Config) { c.JWT.Issuer = "" }, "jwt.issuer"},
 		{"listen without port", func(c *config.Config) { c.Server.Listen = "8080" }, "server.listen"},
 		{"listen bad port", func(c *config.Config) { c.Server.Listen = ":http-ish" }, "server.listen"},
 		{"listen host and port", func(c *config.Config) { c.Server.Listen = "127.0.0.1:0" }, ""},
@@ -72,7 +72,7 @@ func TestValidateRules(t *testing.T) {
 		{"cors lower-case method", func(c *config.Config) { c.CORS.AllowedMethods = []string{"get"} }, "cors.allowed_methods[0]"},
 		{"cors bad header", func(c *config.Config) { c.CORS.AllowedHeaders = []string{"X Bad"} }, "cors.allowed_headers[0]"},
 		{"rate bad format", func(c *config.Config) { c.RateLimit.Login = "10/m" }, "ratelimit.login"},
-		{"rate lower-case unit", func(c *config.Config) { c.RateLimit.Register = "5-h" }, "ratelimit.register"},
+		{"rate unknown unit", func(c *config.Config) { c.RateLimit.Register = "5-W" }, "ratelimit.register"},
 		{"rate zero", func(c *config.Config) { c.RateLimit.Refresh = "0-M" }, "ratelimit.refresh"},
 		{"logout rate malformed", func(c *config.Config) { c.RateLimit.Logout = "often" }, "ratelimit.logout"},
 		{"rate seconds and days", func(c *config.Config) { c.RateLimit.Login, c.RateLimit.LoginAccount = "3-S", "100-D" }, ""},
@@ -82,7 +82,7 @@ func TestValidateRules(t *testing.T) {
 		{"redis url bad scheme", func(c *config.Config) { c.RateLimit.RedisURL = "tcp://r:6379" }, "ratelimit.redis_url"},
 		{"redis sentinel url", func(c *config.Config) { c.RateLimit.RedisURL = "redis://:pw@h1:26379,h2:26379/0?master_name=m" }, ""},
 		{"redis prefix with colon", func(c *config.Config) { c.RateLimit.Prefix = "gw:" }, "ratelimit.prefix"},
-		{"redis prefix empty", func(c *config.Config) { c.RateLimit.Prefix = "" }, "ratelimit.prefix"},
+		{"redis prefix with a space", func(c *config.Config) { c.RateLimit.Prefix = "a b" }, "ratelimit.prefix"},
 		{"on_store_error unknown", func(c *config.Config) { c.RateLimit.OnStoreError = "ignore" }, "ratelimit.on_store_error"},
 		{"on_store_error deny", func(c *config.Config) { c.RateLimit.OnStoreError = "deny" }, ""},
 		{"log level", func(c *config.Config) { c.Log.Level = "trace" }, "log.level"},
@@ -96,10 +96,10 @@ func TestValidateRules(t *testing.T) {
 		{"database mysql", func(c *config.Config) { c.Database.URL = "mysql://u:p@h/db" }, "database.url"},
 		{"database empty", func(c *config.Config) { c.Database.URL = "" }, "database.url"},
 		{"database max conns", func(c *config.Config) { c.Database.MaxConns = 0 }, "database.max_conns"},
-		{"argon2 memory too small", func(c *config.Config) { c.Password.MemoryKiB = 512 }, "password.memory_kib"},
+		{"argon2 memory below 8 × parallelism", func(c *config.Config) { c.Password.MemoryKiB = 15; c.Password.Parallelism = 2 }, "password.memory_kib"},
 		{"argon2 memory below 8×parallelism", func(c *config.Config) { c.Password.MemoryKiB, c.Password.Parallelism = 1024, 200 }, "password.memory_kib"},
 		{"argon2 small but valid", func(c *config.Config) { c.Password.MemoryKiB, c.Password.Iterations = 1024, 1 }, ""},
-		{"argon2 zero iterations", func(c *config.Config) { c.Password.Iterations = 0 }, "password.iterations"},
+		{"argon2 too many iterations", func(c *config.Config) { c.Password.Iterations = 1025 }, "password.iterations"},
 		{"argon2 parallelism 256", func(c *config.Config) { c.Password.MemoryKiB, c.Password.Parallelism = 1<<20, 256 }, "password.parallelism"},
 		{"argon2 short salt", func(c *config.Config) { c.Password.SaltLength = 8 }, "password.salt_length"},
 		{"argon2 short key", func(c *config.Config) { c.Password.KeyLength = 15 }, "password.key_length"},
@@ -111,11 +111,11 @@ func TestValidateRules(t *testing.T) {
 		{"reuse grace too long", func(c *config.Config) { c.Auth.RefreshReuseGrace = 2 * time.Minute }, "auth.refresh_reuse_grace"},
 		{"negative reuse grace", func(c *config.Config) { c.Auth.RefreshReuseGrace = -time.Second }, "auth.refresh_reuse_grace"},
 		{"default role with comma", func(c *config.Config) { c.Auth.DefaultRoles = []string{"a,b"} }, "auth.default_roles[0]"},
-		{"zero body limit", func(c *config.Config) { c.Auth.BodyLimit = 0 }, "auth.body_limit"},
+		{"negative body limit", func(c *config.Config) { c.Auth.BodyLimit = -1 }, "auth.body_limit"},
 		{"unknown preset", func(c *config.Config) { c.Proxy.IdentityPreset = "traefik" }, "proxy.identity_preset"},
 		{"bad identity header", func(c *config.Config) { c.Proxy.IdentityHeaders.Email = "X Email" }, "proxy.identity_headers.email"},
 		{"identity headers collide", func(c *config.Config) { c.Proxy.IdentityHeaders.Roles = "x-user-id" }, "proxy.identity_headers"},
-		{"zero dial timeout", func(c *config.Config) { c.Proxy.DialTimeout = 0 }, "proxy.dial_timeout"},
+		{"negative dial timeout", func(c *config.Config) { c.Proxy.DialTimeout = -time.Second }, "proxy.dial_timeout"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -142,20 +142,12 @@ func TestCORSWildcardMessageExplainsWhy(t *testing.T) {
 	}
 }
 
-func TestTrustedProxyNets(t *testing.T) {
-	s := config.Server{TrustedProxies: []string{"10.1.2.3/8", "192.168.1.7", "::1", "::ffff:10.0.0.1"}}
-	nets, err := s.TrustedProxyNets()
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{"10.0.0.0/8", "192.168.1.7/32", "::1/128", "10.0.0.1/32"}
-	for i, n := range nets {
-		if n.String() != want[i] {
-			t.Errorf("nets[%d] = %s, want %s", i, n, want[i])
-		}
-	}
-	if _, err := (config.Server{TrustedProxies: []string{"nope"}}).TrustedProxyNets(); err == nil {
-		t.Error("want an error for an invalid entry")
+// TestTrustedProxiesAreParsedByTheProxy: config has no CIDR parser of its
+// own; a bad entry is reported under its key by proxy.ParseTrustedProxies.
+func TestTrustedProxiesAreParsedByTheProxy(t *testing.T) {
+	ps := loadProblems(t, "", envOf(map[string]string{"GATEWAY_SERVER_TRUSTED_PROXIES": "10.0.0.0/8,nope"}))
+	if !ps.Has("server.trusted_proxies[1]") || !strings.Contains(ps.Error(), "GATEWAY_SERVER_TRUSTED_PROXIES") {
+		t.Errorf("want server.trusted_proxies[1] naming the variable, got:\n%v", ps)
 	}
 }
 

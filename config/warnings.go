@@ -1,6 +1,10 @@
 package config
 
-import "net"
+import (
+	"net"
+
+	"github.com/authgate/gatewayd/ratelimit"
+)
 
 // Warnings returns non-fatal advice about combinations that work but are
 // probably not what the operator wants. cmd logs them at startup and
@@ -20,15 +24,15 @@ import "net"
 // node behind an nginx or load-balancer TLS front is a normal setup.
 func (c *Config) Warnings() []string {
 	var out []string
-	store := c.RateLimit.ResolvedStore()
+	store := c.LimiterOptions().ResolvedStore()
 	kind := c.DatabaseKind()
-	if store == StoreMemory && kind == DatabasePostgres {
+	if store == ratelimit.StoreMemory && kind == DatabasePostgres {
 		out = append(out, "ratelimit: limits are kept in process memory, but database.url is Postgres, which suggests several replicas; each replica would count separately. Set ratelimit.redis_url (REDIS_URL) to share limits")
 	}
 	if kind == DatabaseSQLite && c.RateLimit.RedisURL != "" {
 		out = append(out, "database: SQLite is a single-node store, but ratelimit.redis_url is set, which suggests several replicas; they would not share users or sessions. Use Postgres (DATABASE_URL=postgres://...) for more than one replica")
 	}
-	if c.RateLimit.OnStoreError == OnStoreErrorAllow && store == StoreRedis {
+	if c.RateLimit.OnStoreError == ratelimit.OnErrorAllow && store == ratelimit.StoreRedis {
 		out = append(out, "ratelimit.on_store_error: allow fails open; while Redis is unreachable login and registration are not rate limited. Consider fallback")
 	}
 	if c.Admin.Listen != "" && !loopbackListen(c.Admin.Listen) {

@@ -93,8 +93,8 @@ func TestAccessLogNeverContainsSecrets(t *testing.T) {
 	if status, body, _ := e.call(http.MethodPost, "/api/orders?token="+querySecret, `{"card":"`+bodySecret+`"}`, withSecrets); status != http.StatusOK {
 		t.Fatalf("proxied request: %d %s", status, body)
 	}
-	if e.upstream.count() != 1 {
-		t.Fatalf("upstream saw %d requests, want 1", e.upstream.count())
+	if e.upstream.Count() != 1 {
+		t.Fatalf("upstream saw %d requests, want 1", e.upstream.Count())
 	}
 	// An invalid token on a proxied route: 401, and the token stays out of
 	// the log even on the error path.
@@ -200,10 +200,9 @@ func TestAccessLogLineFields(t *testing.T) {
 
 // upstreamHost is host:port of the "api" route's upstream.
 func (e *opsEnv) upstreamHost() string {
-	e.upstream.mu.Lock()
-	defer e.upstream.mu.Unlock()
-	if len(e.upstream.reqs) == 0 {
+	reqs := e.upstream.Requests()
+	if len(reqs) == 0 {
 		e.t.Fatal("upstream received nothing")
 	}
-	return e.upstream.reqs[0].Host
+	return reqs[0].Host
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/authgate/gatewayd/authcore"
 	"github.com/authgate/gatewayd/gateway"
+	"github.com/authgate/gatewayd/gateway/gatewaytest"
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
@@ -31,7 +32,7 @@ const assertionIssuer = "https://gw.test"
 // JWKS over HTTP as a real upstream would.
 type assertionFixture struct {
 	g       *pxGateway
-	up      *pxUpstream
+	up      *gatewaytest.Upstream
 	baseURL string
 	signer  *authcore.Assertions
 	// previous is a retired key that must still be in the JWKS.
@@ -56,7 +57,7 @@ func newAssertionFixture(t *testing.T) *assertionFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	up := newPXUpstream(t, nil)
+	up := gatewaytest.NewUpstream(t, nil)
 	g := newPXGateway(t, up, pxConfig{
 		routes: []proxy.Route{
 			{Name: "orders", PathPrefix: "/orders/", StripPrefix: true},
@@ -75,7 +76,7 @@ func newAssertionFixture(t *testing.T) *assertionFixture {
 
 // call sends one request through the listening gateway and returns what
 // the upstream received.
-func (f *assertionFixture) call(t *testing.T, method, path, token string, header http.Header) pxReceived {
+func (f *assertionFixture) call(t *testing.T, method, path, token string, header http.Header) gatewaytest.Received {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), method, f.baseURL+path, nil)
 	if err != nil {
@@ -87,16 +88,16 @@ func (f *assertionFixture) call(t *testing.T, method, path, token string, header
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	before := f.up.count()
+	before := f.up.Count()
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	res.Body.Close()
-	if res.StatusCode != http.StatusOK || f.up.count() != before+1 {
-		t.Fatalf("%s %s: status %d, upstream saw %d new requests", method, path, res.StatusCode, f.up.count()-before)
+	if res.StatusCode != http.StatusOK || f.up.Count() != before+1 {
+		t.Fatalf("%s %s: status %d, upstream saw %d new requests", method, path, res.StatusCode, f.up.Count()-before)
 	}
-	return f.up.last(t)
+	return f.up.Last(t)
 }
 
 // fetchJWKS is what an upstream does at start-up: GET the key set from the
@@ -379,7 +380,7 @@ func TestJWKSPathNeverProxied(t *testing.T) {
 	if !gateway.IsGatewayPath(gateway.JWKSPath) || !gateway.IsGatewayPath("/x/../.well-known/jwks.json") {
 		t.Fatal("IsGatewayPath does not own the JWKS path")
 	}
-	up := newPXUpstream(t, nil)
+	up := gatewaytest.NewUpstream(t, nil)
 	g := newPXGateway(t, up, pxConfig{routes: []proxy.Route{{Name: "all", PathPrefix: "/", Auth: proxy.AuthPublic}}})
 	for _, p := range []string{gateway.JWKSPath, "//.well-known/jwks.json", "/a/../.well-known/jwks.json"} {
 		res := g.serve(pxRequest(http.MethodGet, "http://gw.test"+p, ""))
@@ -387,25 +388,25 @@ func TestJWKSPathNeverProxied(t *testing.T) {
 			t.Errorf("GET %s with assertions off: %d, want 404", p, res.Code)
 		}
 	}
-	if up.count() != 0 {
-		t.Fatalf("the upstream received %d JWKS requests", up.count())
+	if up.Count() != 0 {
+		t.Fatalf("the upstream received %d JWKS requests", up.Count())
 	}
 }
 
 // TestAssertionHookFailureNeverForwards: if the assertion cannot be made,
 // the request does not reach the upstream without it.
 func TestAssertionHookFailureNeverForwards(t *testing.T) {
-	up := newPXUpstream(t, nil)
+	up := gatewaytest.NewUpstream(t, nil)
 	transport := proxy.NewTransport(proxy.TransportOptions{})
 	t.Cleanup(transport.CloseIdleConnections)
-	fwd := proxy.NewForwarder(&proxy.Route{Name: "r", PathPrefix: "/", Upstreams: []*url.URL{up.target(t)}}, transport, proxy.ForwarderOptions{})
+	fwd := proxy.NewForwarder(&proxy.Route{Name: "r", PathPrefix: "/", Upstreams: []*url.URL{up.Target(t)}}, transport, proxy.ForwarderOptions{})
 	r := pxRequest(http.MethodGet, "http://gw.test/x", "")
 	r = r.WithContext(proxy.WithOutboundHook(r.Context(), failingHook{}))
 	err := fwd.Forward(httptest.NewRecorder(), r)
 	if !errors.Is(err, proxy.ErrUpstreamUnavailable) {
 		t.Fatalf("Forward = %v, want ErrUpstreamUnavailable", err)
 	}
-	if up.count() != 0 {
+	if up.Count() != 0 {
 		t.Fatal("the request reached the upstream without its assertion")
 	}
 }

@@ -101,7 +101,7 @@ func classify(err error) (status int, code string) {
 
 	// A canceled request context means the client disconnected (or the
 	// server is shutting down): there is nobody to answer.
-	case errors.Is(err, ErrClientClosed), errors.Is(err, context.Canceled):
+	case errors.Is(err, context.Canceled):
 		return statusClientClosed, codeClientClosed
 
 	// Domain outcomes from authcore.
@@ -141,10 +141,6 @@ func classify(err error) (status int, code string) {
 		return http.StatusTooManyRequests, codeRateLimited
 	case errors.Is(err, ErrRouteNotFound):
 		return http.StatusNotFound, codeRouteNotFound
-	case errors.Is(err, ErrUpstreamUnavailable):
-		return http.StatusBadGateway, codeUpstreamUnavailable
-	case errors.Is(err, ErrUpstreamTimeout):
-		return http.StatusGatewayTimeout, codeUpstreamTimeout
 	case errors.Is(err, ErrNotReady):
 		return http.StatusServiceUnavailable, codeNotReady
 

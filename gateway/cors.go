@@ -1,8 +1,7 @@
 package gateway
 
 import (
-	"errors"
-	"fmt"
+	"cmp"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,24 +9,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 )
-
-// CORSOptions is the cross-origin policy. It is deny-by-default: no origin
-// receives Access-Control-Allow-Origin unless it is listed exactly.
-type CORSOptions struct {
-	// AllowedOrigins are exact origins ("https://app.example.com"); "*" is
-	// rejected because a wildcard plus bearer tokens invites any site in.
-	AllowedOrigins []string
-	// AllowedMethods answer preflights (nil → GET, POST, PUT, PATCH, DELETE, OPTIONS).
-	AllowedMethods []string
-	// AllowedHeaders answer preflights (nil → Authorization, Content-Type, X-Request-Id).
-	AllowedHeaders []string
-	// ExposedHeaders are readable by scripts on allowed origins (nil → X-Request-Id).
-	ExposedHeaders []string
-	// AllowCredentials lets browsers send cookies/credentials cross-origin.
-	AllowCredentials bool
-	// MaxAge is how long browsers may cache a preflight (0 → 10 minutes).
-	MaxAge time.Duration
-}
 
 // corsPolicy is CORSOptions precomputed into header values.
 type corsPolicy struct {
@@ -39,28 +20,18 @@ type corsPolicy struct {
 	credentials bool
 }
 
-func newCORSPolicy(o CORSOptions) (*corsPolicy, error) {
+// newCORSPolicy precomputes o, which NewServer has validated.
+func newCORSPolicy(o CORSOptions) *corsPolicy {
+	d := DefaultCORSOptions()
 	p := &corsPolicy{origins: make(map[string]struct{}, len(o.AllowedOrigins)), credentials: o.AllowCredentials}
 	for _, origin := range o.AllowedOrigins {
-		if origin == "*" || origin == "" {
-			return nil, errors.New(`CORS allowed origins must be exact origins; "*" and "" are not allowed`)
-		}
 		p.origins[origin] = struct{}{}
 	}
-	p.methods = strings.Join(orDefault(o.AllowedMethods, []string{
-		http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions,
-	}), ", ")
-	p.headers = strings.Join(orDefault(o.AllowedHeaders, []string{"Authorization", "Content-Type", "X-Request-Id"}), ", ")
-	p.exposed = strings.Join(orDefault(o.ExposedHeaders, []string{"X-Request-Id"}), ", ")
-	maxAge := o.MaxAge
-	if maxAge < 0 {
-		return nil, fmt.Errorf("CORS max age must not be negative, got %s", maxAge)
-	}
-	if maxAge == 0 {
-		maxAge = 10 * time.Minute
-	}
-	p.maxAge = strconv.FormatInt(int64(maxAge/time.Second), 10)
-	return p, nil
+	p.methods = strings.Join(orDefault(o.AllowedMethods, d.AllowedMethods), ", ")
+	p.headers = strings.Join(orDefault(o.AllowedHeaders, d.AllowedHeaders), ", ")
+	p.exposed = strings.Join(orDefault(o.ExposedHeaders, d.ExposedHeaders), ", ")
+	p.maxAge = strconv.FormatInt(int64(cmp.Or(o.MaxAge, d.MaxAge)/time.Second), 10)
+	return p
 }
 
 func orDefault(v, def []string) []string {
@@ -110,7 +81,7 @@ func (p *corsPolicy) handle(next echo.HandlerFunc) echo.HandlerFunc {
 
 // decorateActual writes the headers an actual (non-preflight) request from
 // the allowed origin gets. The proxy calls it again when an upstream's
-// informational response cleared them (proxy_response.go).
+// informational response cleared them (proxy_writer.go).
 func (p *corsPolicy) decorateActual(h http.Header, origin string) {
 	h.Set("Access-Control-Allow-Origin", origin)
 	if p.exposed != "" {
@@ -118,5 +89,29 @@ func (p *corsPolicy) decorateActual(h http.Header, origin string) {
 	}
 	if p.credentials {
 		h.Set("Access-Control-Allow-Credentials", "true")
+	}
+}
+
+// allows reports whether origin is on the CORS allow-list.
+func (p *corsPolicy) allows(origin string) bool {
+	if origin == "" {
+		return false
+	}
+	_, ok := p.origins[origin]
+	return ok
+}
+
+// setsOnActual reports whether decorateActual sets header k (canonical
+// form); the list mirrors that function.
+func (p *corsPolicy) setsOnActual(k string) bool {
+	switch k {
+	case "Access-Control-Allow-Origin":
+		return true
+	case "Access-Control-Expose-Headers":
+		return p.exposed != ""
+	case "Access-Control-Allow-Credentials":
+		return p.credentials
+	default:
+		return false
 	}
 }

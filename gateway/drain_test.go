@@ -8,15 +8,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authgate/gatewayd/gateway/gatewaytest"
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
 // blockingUpstream answers "late" once release is closed, or gives up when
 // the request is canceled; arrived receives one value per request.
-func blockingUpstream(t *testing.T) (up *pxUpstream, arrived chan struct{}, release chan struct{}) {
+func blockingUpstream(t *testing.T) (up *gatewaytest.Upstream, arrived chan struct{}, release chan struct{}) {
 	t.Helper()
 	arrived, release = make(chan struct{}, 4), make(chan struct{})
-	up = newPXUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+	up = gatewaytest.NewUpstream(t, func(w http.ResponseWriter, r *http.Request) {
 		arrived <- struct{}{}
 		select {
 		case <-release:

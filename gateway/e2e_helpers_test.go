@@ -2,7 +2,6 @@ package gateway_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -18,10 +17,11 @@ import (
 	"github.com/authgate/gatewayd/authcore/postgres"
 	"github.com/authgate/gatewayd/authcore/postgres/pgtest"
 	"github.com/authgate/gatewayd/gateway"
+	"github.com/authgate/gatewayd/gateway/gatewaytest"
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
-const testSecret = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
+const testSecret = gatewaytest.Secret
 
 // e2e is a gateway over the real authcore.Service and a fresh Postgres
 // database, served on a real 127.0.0.1 listener.
@@ -54,25 +54,9 @@ func newE2E(t *testing.T, cfg e2eConfig) *e2e {
 	if cfg.dbAddr != nil {
 		dbURL = replaceHost(t, dbURL, cfg.dbAddr)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	store, err := postgres.Open(ctx, dbURL, postgres.Options{MaxConns: 4, ConnectTimeout: 2 * time.Second})
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
-	if err := store.MigrateUp(ctx); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
-	// Small argon2 parameters: these tests are about HTTP, not hashing cost.
-	hasher := authcore.NewHasher(authcore.HasherOptions{Params: authcore.Argon2Params{
-		Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32,
-	}})
-	tokens, err := authcore.NewAccessTokens(authcore.TokenOptions{Secret: testSecret})
-	if err != nil {
-		t.Fatalf("tokens: %v", err)
-	}
-	svc := authcore.NewService(store, hasher, tokens, authcore.ServiceOptions{
+	core := gatewaytest.Postgres(t, dbURL)
+	store, tokens := core.Store, core.Tokens
+	svc := core.Service(authcore.ServiceOptions{
 		RegistrationOpen: !cfg.registrationClosed,
 		DefaultRoles:     []string{"user"},
 	})
@@ -268,10 +252,5 @@ func e2eProxy(t *testing.T, upstream *url.URL) gateway.ProxyOptions {
 	}
 	transport := proxy.NewTransport(proxy.TransportOptions{})
 	t.Cleanup(transport.CloseIdleConnections)
-	names := proxy.DefaultIdentityHeaders()
-	forwarders := map[string]*proxy.Forwarder{}
-	for _, r := range router.Routes() {
-		forwarders[r.Name] = proxy.NewForwarder(r, transport, proxy.ForwarderOptions{Identity: names})
-	}
-	return gateway.ProxyOptions{Router: router, Forwarders: forwarders, Identity: proxy.NewHeaderPolicy(names)}
+	return gateway.ProxyOptions{Router: router, Transport: transport}
 }

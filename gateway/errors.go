@@ -7,23 +7,15 @@ import (
 	"time"
 )
 
-// HTTP-level outcomes the gateway itself produces. Handlers and later
-// additions (the proxy, the rate limiter) return these and let classify pick
-// the status, so no handler writes an error response on its own.
+// HTTP-level outcomes the gateway itself produces. Handlers and the rate
+// limiter return these and let classify pick the status, so no handler
+// writes an error response on its own. The proxy's outcomes (upstream
+// unavailable or timed out, the client gone) are gateway/proxy's own
+// sentinels and are not restated here (issue 10).
 var (
 	// ErrRouteNotFound means no configured route matches the request. The
 	// gateway denies by default: an unmatched request is never forwarded.
 	ErrRouteNotFound = errors.New("gateway: no route matches the request")
-	// ErrUpstreamUnavailable means the upstream could not be reached
-	// (refused, reset, DNS failure, no healthy target): 502.
-	ErrUpstreamUnavailable = errors.New("gateway: upstream unavailable")
-	// ErrUpstreamTimeout means the upstream did not send response headers
-	// within the route's timeout: 504.
-	ErrUpstreamTimeout = errors.New("gateway: upstream timeout")
-	// ErrClientClosed means the client went away before the answer was
-	// ready. It is logged as 499 (nginx's convention) and nothing is
-	// written, because nobody is listening.
-	ErrClientClosed = errors.New("gateway: client closed request")
 	// ErrRateLimited means a rate limit was exhausted: 429. Return a
 	// *RateLimitedError when the numbers are known so clients get
 	// Retry-After and RateLimit-* headers.
@@ -35,7 +27,7 @@ var (
 	// empty body): 400.
 	ErrMalformedRequest = errors.New("gateway: malformed request")
 	// ErrPayloadTooLarge means the request body exceeds the endpoint's
-	// limit: 413. The proxy maps its own body-limit error to this.
+	// limit: 413 (classify gives proxy.ErrBodyTooLarge the same answer).
 	ErrPayloadTooLarge = errors.New("gateway: payload too large")
 	// ErrUnsupportedMediaType means a JSON endpoint received a body that is
 	// not declared as application/json: 415.

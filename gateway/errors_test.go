@@ -44,8 +44,8 @@ func TestErrorMapping(t *testing.T) {
 			map[string]string{"Retry-After": "2", "RateLimit-Limit": "10", "RateLimit-Remaining": "0", "RateLimit-Reset": "90"}},
 		{"bare rate limited", gateway.ErrRateLimited, 429, "rate_limited", map[string]string{"Retry-After": "1"}},
 		{"route not found", gateway.ErrRouteNotFound, 404, "route_not_found", nil},
-		{"upstream unavailable", gateway.ErrUpstreamUnavailable, 502, "upstream_unavailable", nil},
-		{"upstream timeout", gateway.ErrUpstreamTimeout, 504, "upstream_timeout", nil},
+		{"upstream unavailable", proxy.ErrUpstreamUnavailable, 502, "upstream_unavailable", nil},
+		{"upstream timeout", proxy.ErrUpstreamTimeout, 504, "upstream_timeout", nil},
 		{"malformed proxied body", fmt.Errorf("proxy: route %q: %w: %w", "r", proxy.ErrMalformedBody, errors.New("invalid byte in chunk length")), 400, "malformed_request", nil},
 		{"not ready", gateway.ErrNotReady, 503, "not_ready", nil},
 		{"store not found elsewhere", authcore.ErrNotFound, 500, "internal_error", nil},
@@ -161,7 +161,7 @@ func Test500BodiesCarryNoInternalText(t *testing.T) {
 // TestClientClosedWritesNothing: when the client has gone, nothing is
 // written and nothing is logged above debug.
 func TestClientClosedWritesNothing(t *testing.T) {
-	for _, err := range []error{gateway.ErrClientClosed, fmt.Errorf("authcore: login: %w", context.Canceled)} {
+	for _, err := range []error{proxy.ErrClientGone, fmt.Errorf("authcore: login: %w", context.Canceled)} {
 		t.Run(err.Error(), func(t *testing.T) {
 			auth := &stubAuth{login: func(context.Context, string, string) (*authcore.Session, error) { return nil, err }}
 			srv, logs := newStubServer(t, auth, nil)

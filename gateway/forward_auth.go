@@ -89,34 +89,15 @@ func (s *Server) handleVerify() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if s.owned.ownsCanonical(orig.canon.Path) {
-			// The gateway never forwards its own paths, so no route
-			// applies to them.
-			return errNoRouteToVerify
-		}
-		route, err := s.routing.resolve(orig.canon, orig.method)
-		if errors.Is(err, ErrRouteNotFound) {
-			return errNoRouteToVerify
-		}
-		if err != nil {
-			return err
-		}
-		id, err := s.authorize(r, route)
-		if err != nil {
-			return err
-		}
-		if id != nil {
-			c.Set(ctxIdentity, id)
-		}
-		// The route's own limit counts here too: in forward-auth mode this
-		// is the only place the gateway sees the request.
-		if route.RateLimit != "" {
-			if err := s.limitRoute(c, route.Name, userIDOf(id)); err != nil {
-				return err
+		// The same admission as the proxy (admission.go); the identity
+		// goes into the response, for the front proxy to pass on. A path
+		// the gateway answers itself is never forwarded, so no route
+		// applies to it either.
+		if _, _, err := s.admit(c, orig.canon, orig.method, c.Response().Header()); err != nil {
+			if errors.Is(err, ErrRouteNotFound) {
+				return errNoRouteToVerify
 			}
-		}
-		if id != nil {
-			s.routing.headers.Inject(c.Response().Header(), id.UserID, id.Email, id.Roles)
+			return err
 		}
 		return c.NoContent(http.StatusOK)
 	}

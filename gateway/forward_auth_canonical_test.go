@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authgate/gatewayd/gateway/gatewaytest"
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
@@ -94,7 +95,7 @@ func TestForwardAuthUntrustedWarningIsRateLimited(t *testing.T) {
 	var mu sync.Mutex
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	up := newPXUpstream(t, nil)
+	up := gatewaytest.NewUpstream(t, nil)
 	g := newPXGateway(t, up, pxConfig{
 		now:     clock,
 		trusted: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")},

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/authgate/gatewayd/gateway/gatewaytest"
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
@@ -15,9 +16,9 @@ const trustedProxy = "10.0.0.5:41000"
 
 // forwardAuthGateway has one route per policy; forward-auth never forwards,
 // so the upstream must stay untouched.
-func forwardAuthGateway(t *testing.T, names proxy.IdentityHeaders) (*pxGateway, *pxUpstream) {
+func forwardAuthGateway(t *testing.T, names proxy.IdentityHeaders) (*pxGateway, *gatewaytest.Upstream) {
 	t.Helper()
-	up := newPXUpstream(t, nil)
+	up := gatewaytest.NewUpstream(t, nil)
 	g := newPXGateway(t, up, pxConfig{
 		names:   names,
 		trusted: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")},
@@ -97,8 +98,8 @@ func TestForwardAuthBothConventions(t *testing.T) {
 			t.Fatalf("HEAD: %d %v", w.Code, w.Header())
 		}
 	})
-	if up.count() != 0 {
-		t.Fatalf("forward-auth forwarded %d requests", up.count())
+	if up.Count() != 0 {
+		t.Fatalf("forward-auth forwarded %d requests", up.Count())
 	}
 }
 

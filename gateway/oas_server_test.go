@@ -20,6 +20,7 @@ import (
 	"github.com/authgate/gatewayd/authcore"
 	"github.com/authgate/gatewayd/authcore/sqlite"
 	"github.com/authgate/gatewayd/gateway"
+	"github.com/authgate/gatewayd/gateway/gatewaytest"
 	"github.com/authgate/gatewayd/gateway/proxy"
 	"github.com/authgate/gatewayd/ratelimit"
 )
@@ -33,8 +34,8 @@ type oasEnv struct {
 	client *http.Client
 	store  *sqlite.Store
 	srv    *gateway.Server
-	// upstreamHits counts requests that reached the upstream (proxied only).
-	upstreamHits atomic.Int64
+	// upstream records the requests that reached it (proxied only).
+	upstream *gatewaytest.Upstream
 	// notReady, when set, is what the required "database" readiness check
 	// reports; cacheDown makes the optional "redis" check fail.
 	notReady  atomic.Pointer[error]
@@ -71,22 +72,8 @@ func newOASEnv(t *testing.T, cfg oasEnvConfig) *oasEnv {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	store, err := sqlite.Open(ctx, sqlite.MemoryPath, sqlite.Options{})
-	if err != nil {
-		t.Fatalf("open sqlite: %v", err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
-	if err := store.MigrateUp(ctx); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
-	// Small argon2 parameters: these tests are about the HTTP contract.
-	hasher := authcore.NewHasher(authcore.HasherOptions{Params: authcore.Argon2Params{
-		Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32,
-	}})
-	tokens, err := authcore.NewAccessTokens(authcore.TokenOptions{Secret: testSecret})
-	if err != nil {
-		t.Fatalf("tokens: %v", err)
-	}
+	core := gatewaytest.SQLite(t)
+	store, tokens := core.Store, core.Tokens
 	limits := map[string]string{
 		ratelimit.PolicyLogin: "1000-M", ratelimit.PolicyRegister: "1000-M",
 		ratelimit.PolicyRefresh: "1000-M", ratelimit.PolicyLoginAccount: "1000-M",
@@ -100,7 +87,7 @@ func newOASEnv(t *testing.T, cfg oasEnvConfig) *oasEnv {
 		t.Fatalf("rate limiter: %v", err)
 	}
 	t.Cleanup(func() { _ = limiter.Close() })
-	svc := authcore.NewService(store, hasher, tokens, authcore.ServiceOptions{
+	svc := core.Service(authcore.ServiceOptions{
 		RegistrationOpen: !cfg.registrationClosed,
 		DefaultRoles:     []string{"user"},
 		Throttle:         limiter.AccountThrottle(),
@@ -150,15 +137,10 @@ func newOASEnv(t *testing.T, cfg oasEnvConfig) *oasEnv {
 // proxyTable starts the recording upstream and builds the routes to it.
 func (e *oasEnv) proxyTable(t *testing.T) (gateway.ProxyOptions, []netip.Prefix) {
 	t.Helper()
-	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		e.upstreamHits.Add(1)
+	e.upstream = gatewaytest.NewUpstream(t, func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
-	}))
-	t.Cleanup(upstream.Close)
-	u, err := url.Parse(upstream.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	})
+	u := e.upstream.Target(t)
 	routes := oasRoutes(u)
 	router, err := proxy.NewRouter(routes)
 	if err != nil {
@@ -166,13 +148,9 @@ func (e *oasEnv) proxyTable(t *testing.T) (gateway.ProxyOptions, []netip.Prefix)
 	}
 	transport := proxy.NewTransport(proxy.TransportOptions{})
 	t.Cleanup(transport.CloseIdleConnections)
-	forwarders := map[string]*proxy.Forwarder{}
-	for i := range routes {
-		forwarders[routes[i].Name] = proxy.NewForwarder(&routes[i], transport, proxy.ForwarderOptions{})
-	}
 	// The test client is the front proxy of forward-auth.
 	trusted := []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
-	return gateway.ProxyOptions{Router: router, Forwarders: forwarders}, trusted
+	return gateway.ProxyOptions{Router: router, Transport: transport}, trusted
 }
 
 // oasRequest describes one call; contentType defaults to application/json

@@ -131,7 +131,7 @@ func TestOpenAPIDocumentsTheRealResponses(t *testing.T) {
 		run.expect(fa, opVerify, http.StatusTooManyRequests, oasRequest{header: traefik("GET", "/metered/x")})
 		// The gateway's own paths are never a route: denied, not allowed.
 		run.expect(fa, opVerify, http.StatusForbidden, oasRequest{bearer: user.AccessToken, header: traefik("GET", "/auth/me")})
-		if n := fa.upstreamHits.Load(); n != 0 {
+		if n := int64(fa.upstream.Count()); n != 0 {
 			t.Errorf("forward-auth forwarded %d requests; it must only decide", n)
 		}
 	})

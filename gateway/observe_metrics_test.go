@@ -133,8 +133,8 @@ func TestMetricsCountAuthEventsAndJWTRejections(t *testing.T) {
 			}
 		})
 	}
-	if e.upstream.count() != 0 {
-		t.Errorf("rejected requests reached the upstream %d times", e.upstream.count())
+	if e.upstream.Count() != 0 {
+		t.Errorf("rejected requests reached the upstream %d times", e.upstream.Count())
 	}
 }
 

@@ -1,7 +1,6 @@
 package gateway_test
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -9,13 +8,12 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/authgate/gatewayd/authcore"
-	"github.com/authgate/gatewayd/authcore/sqlite"
 	"github.com/authgate/gatewayd/gateway"
+	"github.com/authgate/gatewayd/gateway/gatewaytest"
 	"github.com/authgate/gatewayd/gateway/metrics"
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
@@ -32,30 +30,9 @@ type opsEnv struct {
 	logs    *logBuffer
 	tokens  *authcore.AccessTokens
 	// upstream records every request the "api" route forwarded.
-	upstream *recorder
+	upstream *gatewaytest.Upstream
 	// release unblocks the "slow" route's upstream.
 	release chan struct{}
-}
-
-// recorder is an upstream that remembers what it received.
-type recorder struct {
-	mu   sync.Mutex
-	reqs []*http.Request
-}
-
-func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	_, _ = io.Copy(io.Discard, req.Body)
-	r.mu.Lock()
-	r.reqs = append(r.reqs, req.Clone(context.Background()))
-	r.mu.Unlock()
-	w.Header().Set("Content-Type", "text/plain")
-	_, _ = io.WriteString(w, "hello from upstream")
-}
-
-func (r *recorder) count() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.reqs)
 }
 
 type opsConfig struct {
@@ -65,32 +42,17 @@ type opsConfig struct {
 
 func newOpsEnv(t *testing.T, cfg opsConfig) *opsEnv {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	store, err := sqlite.Open(ctx, sqlite.MemoryPath, sqlite.Options{})
-	if err != nil {
-		t.Fatalf("open sqlite: %v", err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
-	if err := store.MigrateUp(ctx); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
-	hasher := authcore.NewHasher(authcore.HasherOptions{Params: authcore.Argon2Params{
-		Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32,
-	}})
-	tokens, err := authcore.NewAccessTokens(authcore.TokenOptions{Secret: testSecret})
-	if err != nil {
-		t.Fatalf("tokens: %v", err)
-	}
+	core := gatewaytest.SQLite(t)
+	tokens := core.Tokens
 	m := metrics.New(metrics.Options{NoRuntimeCollectors: true})
-	svc := authcore.NewService(store, hasher, tokens, authcore.ServiceOptions{
+	svc := core.Service(authcore.ServiceOptions{
 		RegistrationOpen: true,
 		OnEvent:          m.AuthEvent,
 	})
 	env := &opsEnv{
 		t: t, metrics: m, logs: &logBuffer{}, tokens: tokens,
-		upstream: &recorder{}, release: make(chan struct{}),
-		client: &http.Client{Timeout: 10 * time.Second},
+		release: make(chan struct{}),
+		client:  &http.Client{Timeout: 10 * time.Second},
 	}
 	srv, err := gateway.NewServer(gateway.Options{
 		Logger:      slog.New(slog.NewJSONHandler(env.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
@@ -109,13 +71,17 @@ func newOpsEnv(t *testing.T, cfg opsConfig) *opsEnv {
 	return env
 }
 
-// proxyOptions routes /api/ to the recorder, /slow/ to an upstream that
+// proxyOptions routes /api/ to the recording upstream, /slow/ to an upstream that
 // answers only after release (with a 200ms route timeout), and /dead/ to a
 // port nobody listens on.
 func (e *opsEnv) proxyOptions(t *testing.T) gateway.ProxyOptions {
 	t.Helper()
-	api := httptest.NewServer(e.upstream)
-	t.Cleanup(api.Close)
+	e.upstream = gatewaytest.NewUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = io.WriteString(w, "hello from upstream")
+	})
+	api := e.upstream
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-e.release:
@@ -137,11 +103,7 @@ func (e *opsEnv) proxyOptions(t *testing.T) gateway.ProxyOptions {
 	if err != nil {
 		t.Fatalf("router: %v", err)
 	}
-	fwd := map[string]*proxy.Forwarder{}
-	for i := range routes {
-		fwd[routes[i].Name] = proxy.NewForwarder(&routes[i], nil, proxy.ForwarderOptions{Identity: proxy.DefaultIdentityHeaders()})
-	}
-	return gateway.ProxyOptions{Router: router, Forwarders: fwd}
+	return gateway.ProxyOptions{Router: router}
 }
 
 func mustURL(t *testing.T, raw string) *url.URL {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/authgate/gatewayd/authcore/postgres/pgtest"
+	"github.com/authgate/gatewayd/gateway/gatewaytest"
 )
 
 // TestPostgresOutageAnswers503AndRecovers stops a throwaway PostgreSQL in
@@ -27,7 +28,7 @@ func TestPostgresOutageAnswers503AndRecovers(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = pg.Stop() })
 
-	up := newPXUpstream(t, nil)
+	up := gatewaytest.NewUpstream(t, nil)
 	target, _ := url.Parse(up.URL)
 	e := newE2E(t, e2eConfig{dbURL: pg.URL, upstream: target})
 	s := e.tokens(e.do(http.MethodPost, "/auth/register", credentials(email, password), ""), http.StatusCreated)

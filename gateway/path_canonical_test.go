@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/authgate/gatewayd/gateway/gatewaytest"
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
@@ -31,23 +32,23 @@ var tomcatBypasses = []string{
 // allow_path_params it is authorized as, and forwarded as, /admin/secret.
 func TestTomcatDotDotSemicolonCannotCrossRoutesEndToEnd(t *testing.T) {
 	t.Run("strict", func(t *testing.T) {
-		up := newPXUpstream(t, nil)
+		up := gatewaytest.NewUpstream(t, nil)
 		g := newPXGateway(t, up, pxConfig{routes: canonicalRoutes(false)})
 		for _, target := range tomcatBypasses {
 			decodeProblem(t, g.serve(pxRequest(http.MethodGet, target, "")), http.StatusBadRequest, "invalid_path")
 		}
-		if n := up.count(); n != 0 {
+		if n := up.Count(); n != 0 {
 			t.Fatalf("upstream received %d requests", n)
 		}
 	})
 	t.Run("allow_path_params", func(t *testing.T) {
-		up := newPXUpstream(t, nil)
+		up := gatewaytest.NewUpstream(t, nil)
 		g := newPXGateway(t, up, pxConfig{routes: canonicalRoutes(true)})
 		admin := g.token(t, "admin")
 		for _, target := range tomcatBypasses {
 			decodeProblem(t, g.serve(pxRequest(http.MethodGet, target, "")), http.StatusUnauthorized, "invalid_token")
 			decodeProblem(t, g.serve(pxRequest(http.MethodGet, target, g.token(t, "user"))), http.StatusForbidden, "insufficient_role")
-			if n := up.count(); n != 0 {
+			if n := up.Count(); n != 0 {
 				t.Fatalf("%s: upstream received %d unauthorized requests", target, n)
 			}
 		}
@@ -55,7 +56,7 @@ func TestTomcatDotDotSemicolonCannotCrossRoutesEndToEnd(t *testing.T) {
 			if w := g.serve(pxRequest(http.MethodGet, target, admin)); w.Code != http.StatusOK {
 				t.Fatalf("%s with admin token: %d %s", target, w.Code, w.Body)
 			}
-			if got := up.last(t).RequestURI; got != "/admin/secret" {
+			if got := up.Last(t).RequestURI; got != "/admin/secret" {
 				t.Errorf("%s reached the upstream as %q, want /admin/secret", target, got)
 			}
 		}
@@ -65,7 +66,7 @@ func TestTomcatDotDotSemicolonCannotCrossRoutesEndToEnd(t *testing.T) {
 // TestUpstreamReceivesTheCanonicalPath: whatever the client's spelling,
 // the upstream gets the path the gateway matched, minimally re-escaped.
 func TestUpstreamReceivesTheCanonicalPath(t *testing.T) {
-	up := newPXUpstream(t, nil)
+	up := gatewaytest.NewUpstream(t, nil)
 	g := newPXGateway(t, up, pxConfig{routes: canonicalRoutes(false)})
 	admin := g.token(t, "admin")
 	for target, want := range map[string]string{
@@ -81,7 +82,7 @@ func TestUpstreamReceivesTheCanonicalPath(t *testing.T) {
 		if w := g.serve(pxRequest(http.MethodGet, target, admin)); w.Code != http.StatusOK {
 			t.Fatalf("%s: %d %s", target, w.Code, w.Body)
 		}
-		if got := up.last(t).RequestURI; got != want {
+		if got := up.Last(t).RequestURI; got != want {
 			t.Errorf("%s reached the upstream as %q, want %q", target, got, want)
 		}
 	}
@@ -90,7 +91,7 @@ func TestUpstreamReceivesTheCanonicalPath(t *testing.T) {
 // TestAmbiguousEncodingsNeverReachTheUpstream: each refused shape is a
 // 400 invalid_path at the gateway, even behind a public catch-all.
 func TestAmbiguousEncodingsNeverReachTheUpstream(t *testing.T) {
-	up := newPXUpstream(t, nil)
+	up := gatewaytest.NewUpstream(t, nil)
 	g := newPXGateway(t, up, pxConfig{routes: canonicalRoutes(false)})
 	for _, target := range []string{
 		"/public/..%2Fadmin/x", "/public/..%5Cadmin/x", "/public/%252e%252e/admin/x",
@@ -98,7 +99,7 @@ func TestAmbiguousEncodingsNeverReachTheUpstream(t *testing.T) {
 	} {
 		decodeProblem(t, g.serve(pxRequest(http.MethodGet, target, "")), http.StatusBadRequest, "invalid_path")
 	}
-	if n := up.count(); n != 0 {
+	if n := up.Count(); n != 0 {
 		t.Fatalf("upstream received %d requests", n)
 	}
 }
@@ -107,7 +108,7 @@ func TestAmbiguousEncodingsNeverReachTheUpstream(t *testing.T) {
 // case, so "/AUTH/me" behind a catch-all must stay with the gateway, as
 // must every ';' or dot spelling of a gateway path.
 func TestGatewayPathsAreOwnedInAnyCaseAndSpelling(t *testing.T) {
-	up := newPXUpstream(t, nil)
+	up := gatewaytest.NewUpstream(t, nil)
 	g := newPXGateway(t, up, pxConfig{routes: []proxy.Route{
 		{Name: "iis", PathPrefix: "/", Auth: proxy.AuthPublic, CaseInsensitive: true, AllowPathParams: true},
 	}})
@@ -119,7 +120,7 @@ func TestGatewayPathsAreOwnedInAnyCaseAndSpelling(t *testing.T) {
 			t.Errorf("%s: %d %s, want the gateway's own 404/405", target, w.Code, w.Body)
 		}
 	}
-	if n := up.count(); n != 0 {
+	if n := up.Count(); n != 0 {
 		t.Fatalf("upstream received %d requests for gateway paths", n)
 	}
 }
@@ -128,7 +129,7 @@ func TestGatewayPathsAreOwnedInAnyCaseAndSpelling(t *testing.T) {
 // case-insensitive public route does not carry "/PUBLIC/admin/x" past the
 // protected "/public/admin/".
 func TestCaseInsensitivePublicRouteCannotReachProtectedPath(t *testing.T) {
-	up := newPXUpstream(t, nil)
+	up := gatewaytest.NewUpstream(t, nil)
 	g := newPXGateway(t, up, pxConfig{routes: []proxy.Route{
 		{Name: "public", PathPrefix: "/Public/", Auth: proxy.AuthPublic, CaseInsensitive: true},
 		{Name: "admin", PathPrefix: "/public/admin/", Roles: []string{"admin"}},
@@ -136,12 +137,12 @@ func TestCaseInsensitivePublicRouteCannotReachProtectedPath(t *testing.T) {
 	if w := g.serve(pxRequest(http.MethodGet, "/PUBLIC/page", "")); w.Code != http.StatusOK {
 		t.Fatalf("/PUBLIC/page: %d %s", w.Code, w.Body)
 	}
-	if got := up.last(t).RequestURI; got != "/PUBLIC/page" {
+	if got := up.Last(t).RequestURI; got != "/PUBLIC/page" {
 		t.Errorf("upstream got %q", got)
 	}
 	decodeProblem(t, g.serve(pxRequest(http.MethodGet, "/PUBLIC/admin/x", "")), http.StatusBadRequest, "invalid_path")
 	decodeProblem(t, g.serve(pxRequest(http.MethodGet, "/public/admin/x", "")), http.StatusUnauthorized, "invalid_token")
-	if n := up.count(); n != 1 {
+	if n := up.Count(); n != 1 {
 		t.Fatalf("upstream received %d requests, want 1", n)
 	}
 }

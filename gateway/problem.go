@@ -62,7 +62,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 
 	h := res.Header()
-	setSecurityHeaders(h)
+	// The security headers are securityHeaders' (set when this is written).
 	h.Set("Cache-Control", "no-store")
 	s.challengeHeaders(h, err, code)
 

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authgate/gatewayd/gateway/gatewaytest"
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
@@ -52,10 +53,10 @@ func rawRoundTrip(addr, req string) (*http.Response, string, error) {
 // upstream it was being streamed to stays in rotation: with two upstreams
 // round-robin, the good requests that follow still alternate between both.
 func TestBadChunkSizeIs400NotUpstreamFailure(t *testing.T) {
-	a, b := newPXUpstream(t, nil), newPXUpstream(t, nil)
+	a, b := gatewaytest.NewUpstream(t, nil), gatewaytest.NewUpstream(t, nil)
 	g := newPXGateway(t, nil, pxConfig{routes: []proxy.Route{{
 		Name: "upload", PathPrefix: "/upload/", Auth: proxy.AuthPublic,
-		Upstreams: []*url.URL{a.target(t), b.target(t)},
+		Upstreams: []*url.URL{a.Target(t), b.Target(t)},
 	}}})
 	addr := g.listen(t).Listener.Addr().String()
 	const head = "POST /upload/x HTTP/1.1\r\nHost: app.test\r\nAccept-Language: de\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -83,7 +84,7 @@ func TestBadChunkSizeIs400NotUpstreamFailure(t *testing.T) {
 					t.Fatalf("good request %d after the bad chunk: %d %s", i, res.StatusCode, body)
 				}
 			}
-			if da, db := a.countPath(good), b.countPath(good); da != 2 || db != 2 {
+			if da, db := countPath(a, good), countPath(b, good); da != 2 || db != 2 {
 				t.Errorf("good requests split %d/%d over the two upstreams, want 2/2 (one was marked unhealthy)", da, db)
 			}
 		})
@@ -91,11 +92,9 @@ func TestBadChunkSizeIs400NotUpstreamFailure(t *testing.T) {
 }
 
 // countPath is how many requests for path u received.
-func (u *pxUpstream) countPath(path string) int {
-	u.mu.Lock()
-	defer u.mu.Unlock()
+func countPath(u *gatewaytest.Upstream, path string) int {
 	n := 0
-	for _, r := range u.reqs {
+	for _, r := range u.Requests() {
 		if r.Path == path {
 			n++
 		}

@@ -1,7 +1,6 @@
 package gateway_test
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,9 +11,9 @@ import (
 	"time"
 
 	"github.com/authgate/gatewayd/authcore"
-	"github.com/authgate/gatewayd/authcore/postgres"
 	"github.com/authgate/gatewayd/authcore/postgres/pgtest"
 	"github.com/authgate/gatewayd/gateway"
+	"github.com/authgate/gatewayd/gateway/gatewaytest"
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
@@ -23,27 +22,12 @@ import (
 // user's real id, email and roles (and no Authorization); a route whose
 // role the user lacks is refused, and a forged signature never passes.
 func TestProxyEndToEndWithRealUsers(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	store, err := postgres.Open(ctx, pgtest.NewDatabase(t), postgres.Options{MaxConns: 4, ConnectTimeout: 2 * time.Second})
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
-	if err := store.MigrateUp(ctx); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
-	tokens, err := authcore.NewAccessTokens(authcore.TokenOptions{Secret: testSecret})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hasher := authcore.NewHasher(authcore.HasherOptions{Params: authcore.Argon2Params{
-		Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32,
-	}})
-	svc := authcore.NewService(store, hasher, tokens, authcore.ServiceOptions{RegistrationOpen: true, DefaultRoles: []string{"user"}})
+	core := gatewaytest.Postgres(t, pgtest.NewDatabase(t))
+	store, tokens := core.Store, core.Tokens
+	svc := core.Service(authcore.ServiceOptions{RegistrationOpen: true, DefaultRoles: []string{"user"}})
 
-	up := newPXUpstream(t, nil)
-	target := up.target(t)
+	up := gatewaytest.NewUpstream(t, nil)
+	target := up.Target(t)
 	router, err := proxy.NewRouter([]proxy.Route{
 		{Name: "app", PathPrefix: "/app/", Upstreams: []*url.URL{target}, StripPrefix: true, Timeout: 5 * time.Second},
 		{Name: "admin", PathPrefix: "/admin/", Upstreams: []*url.URL{target}, Roles: []string{"admin"}, Timeout: 5 * time.Second},
@@ -53,15 +37,10 @@ func TestProxyEndToEndWithRealUsers(t *testing.T) {
 	}
 	transport := proxy.NewTransport(proxy.TransportOptions{})
 	t.Cleanup(transport.CloseIdleConnections)
-	names := proxy.DefaultIdentityHeaders()
-	fwd := map[string]*proxy.Forwarder{}
-	for _, r := range router.Routes() {
-		fwd[r.Name] = proxy.NewForwarder(r, transport, proxy.ForwarderOptions{Identity: names})
-	}
 	srv, err := gateway.NewServer(gateway.Options{
 		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)),
 		Auth:   svc, Tokens: tokens, Ready: store.Ping,
-		Proxy: gateway.ProxyOptions{Router: router, Forwarders: fwd, Identity: proxy.NewHeaderPolicy(names)},
+		Proxy: gateway.ProxyOptions{Router: router, Transport: transport},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +53,7 @@ func TestProxyEndToEndWithRealUsers(t *testing.T) {
 	if r := e.do(http.MethodGet, "/app/profile?tab=1", "", pair.AccessToken); r.status != http.StatusOK {
 		t.Fatalf("proxied call: %d %s", r.status, r.body)
 	}
-	got := up.last(t)
+	got := up.Last(t)
 	if got.Path != "/profile" || got.RawQuery != "tab=1" {
 		t.Errorf("upstream path %q query %q, want /profile tab=1", got.Path, got.RawQuery)
 	}
@@ -86,7 +65,7 @@ func TestProxyEndToEndWithRealUsers(t *testing.T) {
 	e.problem(e.do(http.MethodGet, "/admin/x", "", pair.AccessToken), http.StatusForbidden, "insufficient_role")
 	forged := pair.AccessToken[:strings.LastIndexByte(pair.AccessToken, '.')+1] + "AAAA"
 	e.problem(e.do(http.MethodGet, "/app/x", "", forged), http.StatusUnauthorized, "invalid_token")
-	if up.count() != 1 {
-		t.Fatalf("upstream saw %d requests, want only the authorized one", up.count())
+	if up.Count() != 1 {
+		t.Fatalf("upstream saw %d requests, want only the authorized one", up.Count())
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authgate/gatewayd/gateway/gatewaytest"
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
@@ -17,13 +18,13 @@ import (
 // upstream_unavailable, one slower than the route timeout 504
 // upstream_timeout, and neither body says where the upstream is or why.
 func TestUpstreamFailuresMapTo502And504(t *testing.T) {
-	dead := newPXUpstream(t, nil)
-	deadURL := dead.target(t)
+	dead := gatewaytest.NewUpstream(t, nil)
+	deadURL := dead.Target(t)
 	dead.Close() // the port is now refused
 
 	unblock := make(chan struct{})
 	t.Cleanup(func() { close(unblock) })
-	slow := newPXUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+	slow := gatewaytest.NewUpstream(t, func(w http.ResponseWriter, r *http.Request) {
 		select { // answers only after the gateway gave up
 		case <-r.Context().Done():
 		case <-unblock:
@@ -31,7 +32,7 @@ func TestUpstreamFailuresMapTo502And504(t *testing.T) {
 	})
 	g := newPXGateway(t, nil, pxConfig{routes: []proxy.Route{
 		{Name: "dead", PathPrefix: "/dead/", Auth: proxy.AuthPublic, Upstreams: []*url.URL{deadURL}},
-		{Name: "slow", PathPrefix: "/slow/", Auth: proxy.AuthPublic, Upstreams: []*url.URL{slow.target(t)}, Timeout: 100 * time.Millisecond},
+		{Name: "slow", PathPrefix: "/slow/", Auth: proxy.AuthPublic, Upstreams: []*url.URL{slow.Target(t)}, Timeout: 100 * time.Millisecond},
 	}})
 	for _, tc := range []struct {
 		path   string
@@ -40,7 +41,7 @@ func TestUpstreamFailuresMapTo502And504(t *testing.T) {
 		host   string
 	}{
 		{"/dead/x", http.StatusBadGateway, "upstream_unavailable", deadURL.Host},
-		{"/slow/x", http.StatusGatewayTimeout, "upstream_timeout", slow.target(t).Host},
+		{"/slow/x", http.StatusGatewayTimeout, "upstream_timeout", slow.Target(t).Host},
 	} {
 		t.Run(tc.code, func(t *testing.T) {
 			w := g.serve(pxRequest(http.MethodGet, tc.path, ""))
@@ -64,7 +65,7 @@ func TestUpstreamFailuresMapTo502And504(t *testing.T) {
 func TestUpstreamFailureMidBodyAbortsTheConnection(t *testing.T) {
 	for _, framing := range []string{"chunked", "content-length"} {
 		t.Run(framing, func(t *testing.T) {
-			up := newPXUpstream(t, func(w http.ResponseWriter, _ *http.Request) {
+			up := gatewaytest.NewUpstream(t, func(w http.ResponseWriter, _ *http.Request) {
 				if framing == "content-length" {
 					w.Header().Set("Content-Length", "100000")
 				}
@@ -99,7 +100,7 @@ func TestUpstreamFailureMidBodyAbortsTheConnection(t *testing.T) {
 // upstream works is a 499 in the log at debug level; nothing is written.
 func TestClientGoneIsLoggedNotAnswered(t *testing.T) {
 	started := make(chan struct{})
-	up := newPXUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+	up := gatewaytest.NewUpstream(t, func(w http.ResponseWriter, r *http.Request) {
 		close(started)
 		<-r.Context().Done() // until the gateway cancels the upstream call
 	})

@@ -2,76 +2,81 @@ package gateway
 
 import (
 	"errors"
-	"fmt"
+	"net/http"
 	"net/netip"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/authgate/gatewayd/gateway/proxy"
+	"github.com/authgate/gatewayd/ratelimit"
 )
 
 // ProxyOptions is the authenticating reverse proxy: what every request for
 // a path the gateway does not own is matched against and forwarded with.
-// cmd builds all three from the config; the zero value routes nothing, so
-// every such request is a 404 (default deny).
+// NewServer assembles it (issue 10): one Forwarder per route of Router,
+// all sharing Transport, Forward and the identity names, so the header
+// policy and the forwarders can never disagree. The zero value routes
+// nothing, so every such request is a 404 (default deny).
 type ProxyOptions struct {
 	// Router is the route table (proxy.NewRouter has already rejected
 	// overlapping routes). Nil means no routes.
 	Router *proxy.Router
-	// Forwarders holds one forwarder per route of Router, keyed by route
-	// name. NewServer refuses a table with a route that has none, so a
-	// matched request can never find itself without an upstream.
-	Forwarders map[string]*proxy.Forwarder
-	// Identity strips client-supplied identity headers from every request
-	// and injects the verified identity. Nil means the default header
-	// names; it must use the same names as the forwarders' Identity.
-	Identity *proxy.HeaderPolicy
+	// Transport carries every forwarded request. Nil means a
+	// proxy.NewTransport with its defaults; the caller owns a transport
+	// it passes (and closes its idle connections at shutdown).
+	Transport http.RoundTripper
+	// Forward configures every route's Forwarder. NewServer sets its
+	// TrustedProxies (Options.TrustedProxies) and Identity (below).
+	Forward proxy.ForwarderOptions
+	// Identity names the headers the gateway strips from every request
+	// and injects after verification; every forwarder re-asserts them.
+	// Empty names take the default preset's.
+	Identity proxy.IdentityHeaders
 }
 
-// proxyTable is ProxyOptions checked and indexed for the request path.
+// proxyTable is ProxyOptions assembled and indexed for the request path.
 type proxyTable struct {
 	router *proxy.Router // nil: no routes
 	// forwarders is keyed by the *proxy.Route that Router.Match returns:
 	// one pointer-keyed map probe per request, no string hashing.
 	forwarders map[*proxy.Route]*proxy.Forwarder
-	headers    *proxy.HeaderPolicy
+	// policies is each rate-limited route's ratelimit.RoutePolicy, named
+	// once here rather than per request.
+	policies map[*proxy.Route]string
+	headers  *proxy.HeaderPolicy
 	// trusted are the peers whose description of an original request
 	// /auth/verify believes (server.trusted_proxies).
-	trusted []netip.Prefix
+	trusted proxy.TrustedProxies
 }
 
-// newProxyTable validates o and indexes the forwarders by route.
-func newProxyTable(o ProxyOptions, trusted []netip.Prefix) (proxyTable, error) {
-	t := proxyTable{router: o.Router, headers: o.Identity}
-	if t.headers == nil {
-		// Stripping is not optional: even a gateway without routes must
-		// never let a forged identity header through to a handler.
-		t.headers = proxy.NewHeaderPolicy(proxy.DefaultIdentityHeaders())
-	}
-	for _, p := range trusted {
-		t.trusted = append(t.trusted, p.Masked())
-	}
+// newProxyTable builds the header policy and a forwarder per route.
+func newProxyTable(o ProxyOptions, trusted []netip.Prefix) proxyTable {
+	// Stripping is not optional: even a gateway without routes must never
+	// let a forged identity header through to a handler.
+	headers := proxy.NewHeaderPolicy(o.Identity)
+	t := proxyTable{router: o.Router, headers: headers, trusted: trusted}
 	if o.Router == nil {
-		if len(o.Forwarders) > 0 {
-			return t, errors.New("proxy: Forwarders given without a Router")
-		}
-		return t, nil
+		return t
 	}
+	transport := o.Transport
+	if transport == nil {
+		transport = proxy.NewTransport(proxy.TransportOptions{})
+	}
+	fopts := o.Forward
+	fopts.TrustedProxies = trusted
+	// The policy's resolved names (defaults filled in), so a forwarder
+	// re-asserts exactly what the policy injects.
+	fopts.Identity = headers.Names()
 	routes := o.Router.Routes()
 	t.forwarders = make(map[*proxy.Route]*proxy.Forwarder, len(routes))
-	var errs []error
+	t.policies = make(map[*proxy.Route]string)
 	for _, r := range routes {
-		f := o.Forwarders[r.Name]
-		if f == nil {
-			errs = append(errs, fmt.Errorf("proxy: route %q has no forwarder", r.Name))
-			continue
+		t.forwarders[r] = proxy.NewForwarder(r, transport, fopts)
+		if r.RateLimit != "" {
+			t.policies[r] = ratelimit.RoutePolicy(r.Name)
 		}
-		t.forwarders[r] = f
 	}
-	if len(o.Forwarders) != len(t.forwarders) {
-		errs = append(errs, errors.New("proxy: Forwarders holds routes the Router does not have"))
-	}
-	return t, errors.Join(errs...)
+	return t
 }
 
 // resolve is the routing decision for a canonical request: the route, or
@@ -92,28 +97,14 @@ func (t *proxyTable) resolve(c proxy.CanonicalRequest, method string) (*proxy.Ro
 // isTrustedPeer reports whether the socket peer remoteAddr ("ip:port", as
 // net/http sets Request.RemoteAddr) is a configured trusted proxy.
 func (t *proxyTable) isTrustedPeer(remoteAddr string) bool {
-	if len(t.trusted) == 0 {
-		return false
-	}
-	ap, err := netip.ParseAddrPort(remoteAddr)
-	if err != nil {
-		return false
-	}
-	addr := ap.Addr().Unmap()
-	for _, p := range t.trusted {
-		if p.Contains(addr) {
-			return true
-		}
-	}
-	return false
+	return proxy.TrustedProxies(t.trusted).ContainsRemote(remoteAddr)
 }
 
 // proxyRequest is the handler for every path the gateway does not own: the
 // pipeline of STYLE.md's request flow after the identity headers were
-// stripped (stripIdentity, the first middleware).
-//
-//	match → authenticate per route policy → roles → route limit →
-//	inject identity → forward
+// stripped (stripIdentity, the first middleware): admit (match →
+// authenticate per route policy → roles → route limit → inject identity,
+// admission.go), then sign the assertion and forward.
 //
 // Every refusal is returned as an error for the one error renderer; only a
 // fully authorized request reaches Forward.
@@ -122,26 +113,14 @@ func (s *Server) proxyRequest(c echo.Context, canon proxy.CanonicalRequest) erro
 	// SECURITY: match on the canonical request (dispatch computed it once),
 	// and forward exactly its path, so "/public/../admin" and
 	// "/public/..;/admin" are authorized as /admin, never as /public.
-	route, err := s.routing.resolve(canon, r.Method)
-	if err != nil {
-		// Default deny: an unmatched or refused request is never forwarded.
-		return err
+	route, id, err := s.admit(c, canon, r.Method, r.Header)
+	if route != nil {
+		setRoute(c, route.Name) // access log and metrics label (access_log.go)
 	}
-	setRoute(c, route.Name) // access log and metrics label (access_log.go)
-	id, err := s.authorize(r, route)
 	if err != nil {
 		return err
 	}
 	if id != nil {
-		c.Set(ctxIdentity, id)
-	}
-	if route.RateLimit != "" {
-		if err := s.limitRoute(c, route.Name, userIDOf(id)); err != nil {
-			return err
-		}
-	}
-	if id != nil {
-		s.routing.headers.Inject(r.Header, id.UserID, id.Email, id.Roles)
 		r = s.withAssertion(c, route, id) // signed on the outbound request (assertion.go)
 	}
 
@@ -150,12 +129,6 @@ func (s *Server) proxyRequest(c echo.Context, canon proxy.CanonicalRequest) erro
 	r.URL.Path, r.URL.RawPath = canon.Path, ""
 
 	res := c.Response()
-	// Upstream responses pass through unchanged: drop the gateway's own
-	// security headers (ReverseProxy would add the upstream's next to
-	// them); proxy.security_headers re-adds nosniff/X-Frame-Options where
-	// the upstream lacks them. If forwarding fails, the problem renderer
-	// sets them again.
-	clearSecurityHeaders(res.Header())
 	s.forwarding(c, upstreamOf(route)) // upstream timing and log (request_trace.go)
 	w := &proxyWriter{s: s, c: c, res: res}
 	if id != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/authgate/gatewayd/gateway/gatewaytest"
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
@@ -59,7 +60,7 @@ func TestSpoofedIdentityHeadersNeverReachUpstream(t *testing.T) {
 		{"public route anonymous", "/public/x", false, false},
 	}
 	for presetName, names := range presets {
-		up := newPXUpstream(t, nil)
+		up := gatewaytest.NewUpstream(t, nil)
 		g := newPXGateway(t, up, pxConfig{names: names, routes: []proxy.Route{
 			{Name: "required", PathPrefix: "/required/", Auth: proxy.AuthRequired},
 			{Name: "optional", PathPrefix: "/optional/", Auth: proxy.AuthOptional},
@@ -103,7 +104,7 @@ func TestSpoofedIdentityHeadersNeverReachUpstream(t *testing.T) {
 					if status != http.StatusOK {
 						t.Fatalf("status %d, want 200", status)
 					}
-					got := up.last(t).Header
+					got := up.Last(t).Header
 					for k, v := range got {
 						if !inIdentityNamespace(k) {
 							continue
@@ -147,7 +148,7 @@ func TestStripIdentityOnGatewayEndpointsToo(t *testing.T) {
 // TestAuthorizationForwardedOnlyWithPassAuthorization: the gateway's token
 // never reaches an upstream unless the route says so, whatever the policy.
 func TestAuthorizationForwardedOnlyWithPassAuthorization(t *testing.T) {
-	up := newPXUpstream(t, nil)
+	up := gatewaytest.NewUpstream(t, nil)
 	g := newPXGateway(t, up, pxConfig{routes: []proxy.Route{
 		{Name: "required", PathPrefix: "/required/"},
 		{Name: "optional", PathPrefix: "/optional/", Auth: proxy.AuthOptional},
@@ -173,7 +174,7 @@ func TestAuthorizationForwardedOnlyWithPassAuthorization(t *testing.T) {
 			if w := g.serve(r); w.Code != http.StatusOK {
 				t.Fatalf("status %d: %s", w.Code, w.Body)
 			}
-			got := up.last(t).Header.Values("Authorization")
+			got := up.Last(t).Header.Values("Authorization")
 			if tc.forwarded && (len(got) != 1 || got[0] != tc.auth) {
 				t.Fatalf("Authorization = %q, want it forwarded", got)
 			}
@@ -187,7 +188,7 @@ func TestAuthorizationForwardedOnlyWithPassAuthorization(t *testing.T) {
 // TestNoAuthRequestIsEverForwarded: with a public catch-all route, every
 // spelling of a gateway path still stays in the gateway.
 func TestNoAuthRequestIsEverForwarded(t *testing.T) {
-	up := newPXUpstream(t, nil)
+	up := gatewaytest.NewUpstream(t, nil)
 	g := newPXGateway(t, up, pxConfig{routes: []proxy.Route{
 		{Name: "all", PathPrefix: "/", Auth: proxy.AuthPublic},
 	}})
@@ -200,12 +201,12 @@ func TestNoAuthRequestIsEverForwarded(t *testing.T) {
 			g.serve(pxRequest(method, target, ""))
 		}
 	}
-	if n := up.count(); n != 0 {
-		t.Fatalf("upstream received %d gateway requests; first %s %s", n, up.reqs[0].Method, up.reqs[0].Path)
+	if n := up.Count(); n != 0 {
+		t.Fatalf("upstream received %d gateway requests; first %s %s", n, up.Requests()[0].Method, up.Requests()[0].Path)
 	}
 	// The catch-all itself works, so the zero above is not a dead upstream.
-	if w := g.serve(pxRequest(http.MethodGet, "/authz", "")); w.Code != http.StatusOK || up.count() != 1 {
-		t.Fatalf("/authz: %d, upstream count %d", w.Code, up.count())
+	if w := g.serve(pxRequest(http.MethodGet, "/authz", "")); w.Code != http.StatusOK || up.Count() != 1 {
+		t.Fatalf("/authz: %d, upstream count %d", w.Code, up.Count())
 	}
 }
 
@@ -213,7 +214,7 @@ func TestNoAuthRequestIsEverForwarded(t *testing.T) {
 // and -Proto are extended from a trusted proxy and replaced from anyone
 // else; -Host is the host that matched, from either (issue 9).
 func TestForwardedHeadersFromTrustedVersusUntrustedPeers(t *testing.T) {
-	up := newPXUpstream(t, nil)
+	up := gatewaytest.NewUpstream(t, nil)
 	g := newPXGateway(t, up, pxConfig{
 		trusted: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")},
 		routes:  []proxy.Route{{Name: "pub", PathPrefix: "/", Auth: proxy.AuthPublic}},
@@ -236,7 +237,7 @@ func TestForwardedHeadersFromTrustedVersusUntrustedPeers(t *testing.T) {
 			if w := g.serve(r); w.Code != http.StatusOK {
 				t.Fatalf("status %d", w.Code)
 			}
-			h := up.last(t).Header
+			h := up.Last(t).Header
 			if got := h.Values("X-Forwarded-For"); len(got) != 1 || got[0] != tc.wantXFF {
 				t.Errorf("X-Forwarded-For = %q, want %q", got, tc.wantXFF)
 			}

@@ -1,89 +1,20 @@
 package gateway_test
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/authgate/gatewayd/authcore"
 	"github.com/authgate/gatewayd/gateway"
+	"github.com/authgate/gatewayd/gateway/gatewaytest"
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
-
-// pxReceived is what an upstream saw of one request.
-type pxReceived struct {
-	Method, Path, RawQuery, Host string
-	// RequestURI is the request target exactly as it arrived on the wire.
-	RequestURI string
-	Header     http.Header
-	BodyLen    int64
-	BodySHA    string
-}
-
-// pxUpstream is an httptest server that records every request it
-// receives (the body is hashed while streaming, never buffered) before
-// handing it to an optional handler (default: 200 "ok").
-type pxUpstream struct {
-	*httptest.Server
-	mu   sync.Mutex
-	reqs []pxReceived
-}
-
-func newPXUpstream(t testing.TB, h http.HandlerFunc) *pxUpstream {
-	t.Helper()
-	u := &pxUpstream{}
-	u.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := pxReceived{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Host: r.Host, RequestURI: r.RequestURI, Header: r.Header.Clone()}
-		if h == nil {
-			sum := sha256.New()
-			rec.BodyLen, _ = io.Copy(sum, r.Body)
-			rec.BodySHA = hex.EncodeToString(sum.Sum(nil))
-		}
-		u.mu.Lock()
-		u.reqs = append(u.reqs, rec)
-		u.mu.Unlock()
-		if h != nil {
-			h(w, r)
-			return
-		}
-		_, _ = io.WriteString(w, "ok")
-	}))
-	t.Cleanup(u.Close)
-	return u
-}
-
-func (u *pxUpstream) count() int {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	return len(u.reqs)
-}
-
-func (u *pxUpstream) last(t testing.TB) pxReceived {
-	t.Helper()
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	if len(u.reqs) == 0 {
-		t.Fatal("upstream received no request")
-	}
-	return u.reqs[len(u.reqs)-1]
-}
-
-func (u *pxUpstream) target(t testing.TB) *url.URL {
-	t.Helper()
-	parsed, err := url.Parse(u.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return parsed
-}
 
 // pxConfig shapes a proxy gateway for one test.
 type pxConfig struct {
@@ -115,7 +46,7 @@ type pxGateway struct {
 	logs   *logBuffer
 }
 
-func newPXGateway(t testing.TB, up *pxUpstream, cfg pxConfig) *pxGateway {
+func newPXGateway(t testing.TB, up *gatewaytest.Upstream, cfg pxConfig) *pxGateway {
 	t.Helper()
 	topts := authcore.TokenOptions{Secret: testSecret}
 	if cfg.tokens != nil {
@@ -131,7 +62,7 @@ func newPXGateway(t testing.TB, up *pxUpstream, cfg pxConfig) *pxGateway {
 	}
 	for i := range cfg.routes {
 		if cfg.routes[i].Upstreams == nil && up != nil {
-			cfg.routes[i].Upstreams = []*url.URL{up.target(t)}
+			cfg.routes[i].Upstreams = []*url.URL{up.Target(t)}
 		}
 		if cfg.routes[i].Timeout == 0 {
 			cfg.routes[i].Timeout = 30 * time.Second
@@ -143,13 +74,6 @@ func newPXGateway(t testing.TB, up *pxUpstream, cfg pxConfig) *pxGateway {
 	}
 	transport := proxy.NewTransport(proxy.TransportOptions{})
 	t.Cleanup(transport.CloseIdleConnections)
-	fopts := cfg.fwd
-	fopts.Identity = names
-	fopts.TrustedProxies = cfg.trusted
-	forwarders := map[string]*proxy.Forwarder{}
-	for _, r := range router.Routes() {
-		forwarders[r.Name] = proxy.NewForwarder(r, transport, fopts)
-	}
 	logs := &logBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	if cfg.quiet {
@@ -165,9 +89,10 @@ func newPXGateway(t testing.TB, up *pxUpstream, cfg pxConfig) *pxGateway {
 		Assertion:      cfg.assertion,
 		Streams:        cfg.streams,
 		Proxy: gateway.ProxyOptions{
-			Router:     router,
-			Forwarders: forwarders,
-			Identity:   proxy.NewHeaderPolicy(names),
+			Router:    router,
+			Transport: transport,
+			Forward:   cfg.fwd,
+			Identity:  names,
 		},
 	})
 	if err != nil {

@@ -2,7 +2,6 @@ package gateway_test
 
 import (
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/authgate/gatewayd/authcore"
 	"github.com/authgate/gatewayd/gateway"
+	"github.com/authgate/gatewayd/gateway/gatewaytest"
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
@@ -19,8 +19,8 @@ import (
 // answers with its own name.
 func TestRoutePrecedenceThroughTheServer(t *testing.T) {
 	named := func(name string) *url.URL {
-		up := newPXUpstream(t, func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, name) })
-		return up.target(t)
+		up := gatewaytest.NewUpstream(t, func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, name) })
+		return up.Target(t)
 	}
 	routes := []proxy.Route{
 		{Name: "root", PathPrefix: "/"},
@@ -60,7 +60,7 @@ func TestRoutePrecedenceThroughTheServer(t *testing.T) {
 // does not allow) is a 404 route_not_found that never reaches an upstream;
 // a path that cannot be cleaned is a 400.
 func TestUnmatchedRequestsAreDeniedByDefault(t *testing.T) {
-	up := newPXUpstream(t, nil)
+	up := gatewaytest.NewUpstream(t, nil)
 	g := newPXGateway(t, up, pxConfig{routes: []proxy.Route{
 		{Name: "api", PathPrefix: "/api/", Methods: []string{http.MethodGet}, Auth: proxy.AuthPublic},
 	}})
@@ -79,7 +79,7 @@ func TestUnmatchedRequestsAreDeniedByDefault(t *testing.T) {
 			decodeProblem(t, g.serve(pxRequest(tc.method, tc.target, "")), tc.status, tc.code)
 		})
 	}
-	if n := up.count(); n != 0 {
+	if n := up.Count(); n != 0 {
 		t.Fatalf("upstream received %d denied requests", n)
 	}
 
@@ -91,7 +91,7 @@ func TestUnmatchedRequestsAreDeniedByDefault(t *testing.T) {
 // TestRequiredRouteNeedsAValidToken: missing and invalid tokens are 401
 // with an RFC 6750 challenge, and nothing is forwarded.
 func TestRequiredRouteNeedsAValidToken(t *testing.T) {
-	up := newPXUpstream(t, nil)
+	up := gatewaytest.NewUpstream(t, nil)
 	g := newPXGateway(t, up, pxConfig{routes: []proxy.Route{{Name: "api", PathPrefix: "/api/"}}})
 	expired, _, err := mustTokens(t, time.Now().Add(-time.Hour)).Issue(&authcore.User{ID: testUserID, Email: "ada@example.com"})
 	if err != nil {
@@ -118,7 +118,7 @@ func TestRequiredRouteNeedsAValidToken(t *testing.T) {
 			}
 		})
 	}
-	if n := up.count(); n != 0 {
+	if n := up.Count(); n != 0 {
 		t.Fatalf("upstream received %d unauthenticated requests", n)
 	}
 	if w := g.serve(pxRequest(http.MethodGet, "/api/x", g.token(t))); w.Code != http.StatusOK {
@@ -129,7 +129,7 @@ func TestRequiredRouteNeedsAValidToken(t *testing.T) {
 // TestRoleChecks: a valid token without any of the route's roles is 403
 // insufficient_role; one matching role is enough.
 func TestRoleChecks(t *testing.T) {
-	up := newPXUpstream(t, nil)
+	up := gatewaytest.NewUpstream(t, nil)
 	g := newPXGateway(t, up, pxConfig{routes: []proxy.Route{
 		{Name: "admin", PathPrefix: "/admin/", Roles: []string{"admin", "ops"}},
 	}})
@@ -145,20 +145,20 @@ func TestRoleChecks(t *testing.T) {
 		{"exact", []string{"admin"}, http.StatusOK},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := up.count()
+			before := up.Count()
 			w := g.serve(pxRequest(http.MethodGet, "/admin/panel", g.token(t, tc.roles...)))
 			if tc.status == http.StatusForbidden {
 				decodeProblem(t, w, http.StatusForbidden, "insufficient_role")
 				if got := w.Header().Get("WWW-Authenticate"); !strings.Contains(got, `error="insufficient_scope"`) {
 					t.Fatalf("WWW-Authenticate = %q", got)
 				}
-				if up.count() != before {
+				if up.Count() != before {
 					t.Fatal("a refused request reached the upstream")
 				}
 				return
 			}
-			if w.Code != http.StatusOK || up.count() != before+1 {
-				t.Fatalf("status %d, upstream count %d→%d", w.Code, before, up.count())
+			if w.Code != http.StatusOK || up.Count() != before+1 {
+				t.Fatalf("status %d, upstream count %d→%d", w.Code, before, up.Count())
 			}
 		})
 	}
@@ -168,57 +168,32 @@ func TestRoleChecks(t *testing.T) {
 // valid token adds it, and an Authorization header that is not a valid
 // bearer token is a 401 rather than a silent downgrade.
 func TestOptionalRoute(t *testing.T) {
-	up := newPXUpstream(t, nil)
+	up := gatewaytest.NewUpstream(t, nil)
 	g := newPXGateway(t, up, pxConfig{routes: []proxy.Route{{Name: "cat", PathPrefix: "/catalog/", Auth: proxy.AuthOptional}}})
 
 	if w := g.serve(pxRequest(http.MethodGet, "/catalog/1", "")); w.Code != http.StatusOK {
 		t.Fatalf("anonymous: %d", w.Code)
 	}
-	if h := up.last(t).Header; h.Get("X-User-Id") != "" || h.Get("X-User-Email") != "" || h.Get("X-User-Roles") != "" {
+	if h := up.Last(t).Header; h.Get("X-User-Id") != "" || h.Get("X-User-Email") != "" || h.Get("X-User-Roles") != "" {
 		t.Fatalf("anonymous request forwarded with identity: %v", h)
 	}
 
 	if w := g.serve(pxRequest(http.MethodGet, "/catalog/1", g.token(t, "user", "beta"))); w.Code != http.StatusOK {
 		t.Fatalf("with token: %d", w.Code)
 	}
-	h := up.last(t).Header
+	h := up.Last(t).Header
 	if h.Get("X-User-Id") != testUserID || h.Get("X-User-Email") != "ada@example.com" || h.Get("X-User-Roles") != "user,beta" {
 		t.Fatalf("identity forwarded as %q %q %q", h.Get("X-User-Id"), h.Get("X-User-Email"), h.Get("X-User-Roles"))
 	}
 
-	forwarded := up.count()
+	forwarded := up.Count()
 	for _, auth := range []string{"Bearer not.a.jwt", "Bearer " + otherKeyToken(t), "Basic dXNlcjpwYXNz", "", "Bearer"} {
 		r := pxRequest(http.MethodGet, "/catalog/1", "")
 		r.Header["Authorization"] = []string{auth}
 		decodeProblem(t, g.serve(r), http.StatusUnauthorized, "invalid_token")
 	}
-	if up.count() != forwarded {
+	if up.Count() != forwarded {
 		t.Fatal("a request with an invalid Authorization header was forwarded")
-	}
-}
-
-// TestNewServerRejectsIncompleteProxyTables: every route needs a
-// forwarder, and forwarders need a router.
-func TestNewServerRejectsIncompleteProxyTables(t *testing.T) {
-	router, err := proxy.NewRouter([]proxy.Route{{Name: "a", PathPrefix: "/a/"}, {Name: "b", PathPrefix: "/b/"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fwd := proxy.NewForwarder(&proxy.Route{Name: "a"}, nil, proxy.ForwarderOptions{})
-	for name, px := range map[string]gateway.ProxyOptions{
-		"route without forwarder": {Router: router, Forwarders: map[string]*proxy.Forwarder{"a": fwd}},
-		"unknown forwarder":       {Router: router, Forwarders: map[string]*proxy.Forwarder{"a": fwd, "b": fwd, "c": fwd}},
-		"forwarders, no router":   {Forwarders: map[string]*proxy.Forwarder{"a": fwd}},
-	} {
-		t.Run(name, func(t *testing.T) {
-			_, err := gateway.NewServer(gateway.Options{
-				Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-				Auth:   &stubAuth{}, Tokens: stubTokens{}, Proxy: px,
-			})
-			if err == nil {
-				t.Fatal("NewServer accepted an incomplete proxy table")
-			}
-		})
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/authgate/gatewayd/gateway/gatewaytest"
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
@@ -44,7 +45,7 @@ func upstreamSawName(h http.Header, name string) (string, bool) {
 // other path/host/client headers of the table, arrives, on public and
 // authenticated routes alike.
 func TestXOriginalURLNeverReachesUpstream(t *testing.T) {
-	up := newPXUpstream(t, nil)
+	up := gatewaytest.NewUpstream(t, nil)
 	g := newPXGateway(t, up, pxConfig{routes: []proxy.Route{
 		{Name: "public", PathPrefix: "/public/", Auth: proxy.AuthPublic},
 		{Name: "account", PathPrefix: "/account/"},
@@ -61,7 +62,7 @@ func TestXOriginalURLNeverReachesUpstream(t *testing.T) {
 				if st := sendWithHeader(t, addr, "GET", tc.target, tc.token, spelling, "/admin/secret"); st != http.StatusOK {
 					t.Fatalf("%s %s: status %d", tc.target, spelling, st)
 				}
-				if k, ok := upstreamSawName(up.last(t).Header, rh.Name); ok {
+				if k, ok := upstreamSawName(up.Last(t).Header, rh.Name); ok {
 					t.Errorf("%s sent as %q reached the upstream as %q", rh.Name, spelling, k)
 				}
 			}
@@ -74,7 +75,7 @@ func TestXOriginalURLNeverReachesUpstream(t *testing.T) {
 // frameworks, which would make a route's methods: list meaningless. They
 // are removed always, from every peer, in every spelling.
 func TestMethodOverrideHeadersStripped(t *testing.T) {
-	up := newPXUpstream(t, nil)
+	up := gatewaytest.NewUpstream(t, nil)
 	g := newPXGateway(t, up, pxConfig{routes: []proxy.Route{
 		{Name: "read", PathPrefix: "/reports/", Methods: []string{"GET", "HEAD"}, Auth: proxy.AuthPublic},
 		{Name: "write", PathPrefix: "/reports/", Roles: []string{"admin"}},
@@ -86,7 +87,7 @@ func TestMethodOverrideHeadersStripped(t *testing.T) {
 				if st := sendWithHeader(t, addr, method, "/reports/q1", "", spelling, "DELETE"); st != http.StatusOK {
 					t.Fatalf("%s with %s: status %d", method, spelling, st)
 				}
-				got := up.last(t)
+				got := up.Last(t)
 				if k, ok := upstreamSawName(got.Header, name); ok {
 					t.Errorf("%s %s sent as %q reached the upstream as %q", method, name, spelling, k)
 				}
@@ -103,7 +104,7 @@ func TestMethodOverrideHeadersStripped(t *testing.T) {
 // do not depend on the route's policy; public, optional and required
 // routes all get the same set, and a client's values are never among them.
 func TestForwardedHeadersSameOnEveryRoute(t *testing.T) {
-	up := newPXUpstream(t, nil)
+	up := gatewaytest.NewUpstream(t, nil)
 	g := newPXGateway(t, up, pxConfig{routes: []proxy.Route{
 		{Name: "public", PathPrefix: "/public/", Auth: proxy.AuthPublic},
 		{Name: "optional", PathPrefix: "/optional/", Auth: proxy.AuthOptional},
@@ -126,7 +127,7 @@ func TestForwardedHeadersSameOnEveryRoute(t *testing.T) {
 		if w := g.serve(r); w.Code != http.StatusOK {
 			t.Fatalf("%s: status %d", target, w.Code)
 		}
-		h := up.last(t).Header
+		h := up.Last(t).Header
 		for k, v := range want {
 			if got := h.Values(k); len(got) != 1 || got[0] != v {
 				t.Errorf("%s: %s = %q, want %q", target, k, got, v)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/authgate/gatewayd/gateway/gatewaytest"
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
@@ -20,7 +21,7 @@ import (
 // like any request (401 without a token), carries the identity upstream,
 // and the tunnel then echoes in both directions.
 func TestWebSocketEchoThroughAuthenticatedRoute(t *testing.T) {
-	up := newPXUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+	up := gatewaytest.NewUpstream(t, func(w http.ResponseWriter, r *http.Request) {
 		c, err := websocket.Accept(w, r, nil)
 		if err != nil {
 			t.Errorf("upstream accept: %v", err)
@@ -47,7 +48,7 @@ func TestWebSocketEchoThroughAuthenticatedRoute(t *testing.T) {
 	if err == nil || res == nil || res.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("dial without token: err %v, response %v; want 401", err, res)
 	}
-	if up.count() != 0 {
+	if up.Count() != 0 {
 		t.Fatal("an unauthenticated upgrade reached the upstream")
 	}
 
@@ -78,7 +79,7 @@ func TestWebSocketEchoThroughAuthenticatedRoute(t *testing.T) {
 	if err := c.Close(websocket.StatusNormalClosure, ""); err != nil {
 		t.Errorf("close: %v", err)
 	}
-	h := up.last(t).Header
+	h := up.Last(t).Header
 	if h.Get("X-User-Id") != testUserID || h.Get("Authorization") != "" {
 		t.Fatalf("upgrade request upstream: X-User-Id %q, Authorization %q", h.Get("X-User-Id"), h.Get("Authorization"))
 	}
@@ -89,7 +90,7 @@ func TestWebSocketEchoThroughAuthenticatedRoute(t *testing.T) {
 // it), through an authenticated route.
 func TestServerSentEventsAreNotBuffered(t *testing.T) {
 	release := make(chan struct{})
-	up := newPXUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+	up := gatewaytest.NewUpstream(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/event-stream")
 		_, _ = io.WriteString(w, "data: first\n\n")
 		_ = http.NewResponseController(w).Flush()
@@ -157,7 +158,7 @@ func (p *patternReader) Read(b []byte) (int, error) {
 // intact (the upstream hashes it while reading).
 func TestLargeBodyStreamsToUpstream(t *testing.T) {
 	const size = 32 << 20
-	up := newPXUpstream(t, nil)
+	up := gatewaytest.NewUpstream(t, nil)
 	g := newPXGateway(t, up, pxConfig{
 		fwd:    proxy.ForwarderOptions{MaxBodyBytes: 64 << 20},
 		routes: []proxy.Route{{Name: "upload", PathPrefix: "/upload", Auth: proxy.AuthPublic}},
@@ -178,7 +179,7 @@ func TestLargeBodyStreamsToUpstream(t *testing.T) {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", res.StatusCode)
 	}
-	if got := up.last(t); got.BodyLen != size || got.BodySHA != want {
+	if got := up.Last(t); got.BodyLen != size || got.BodySHA != want {
 		t.Fatalf("upstream got %d bytes %s, want %d bytes %s", got.BodyLen, got.BodySHA, size, want)
 	}
 }
@@ -186,7 +187,7 @@ func TestLargeBodyStreamsToUpstream(t *testing.T) {
 // TestBodyOverTheLimitIs413: a declared length over proxy.max_body_bytes
 // is refused before dialing; a chunked body is cut off at the limit.
 func TestBodyOverTheLimitIs413(t *testing.T) {
-	up := newPXUpstream(t, nil)
+	up := gatewaytest.NewUpstream(t, nil)
 	g := newPXGateway(t, up, pxConfig{
 		fwd:    proxy.ForwarderOptions{MaxBodyBytes: 1 << 20},
 		routes: []proxy.Route{{Name: "upload", PathPrefix: "/upload", Auth: proxy.AuthPublic}},
@@ -195,7 +196,7 @@ func TestBodyOverTheLimitIs413(t *testing.T) {
 	r.Body = io.NopCloser(&patternReader{left: 2 << 20})
 	r.ContentLength = 2 << 20
 	decodeProblem(t, g.serve(r), http.StatusRequestEntityTooLarge, "payload_too_large")
-	if up.count() != 0 {
+	if up.Count() != 0 {
 		t.Fatal("an oversized declared body reached the upstream")
 	}
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/authgate/gatewayd/gateway/proxy"
 	"github.com/authgate/gatewayd/ratelimit"
 )
 
@@ -50,18 +51,19 @@ func (s *Server) limitByIP(policy string) echo.MiddlewareFunc {
 	}
 }
 
-// limitRoute is the per-route step of the proxy pipeline (see
-// proxyRequest), after authentication and the role check and before
-// anything is forwarded; it is called only for routes with a rate_limit. It
-// counts one request under ratelimit.RoutePolicy(route) and returns nil when
-// the request may go on, or the refusal (a 429). cmd registers each route's
-// rate under that policy; a route whose policy is missing fails with a 500
-// rather than going unlimited. userID is "" for anonymous requests.
-func (s *Server) limitRoute(c echo.Context, route, userID string) error {
+// limitRoute is the per-route step of the admission pipeline (admit),
+// after authentication and the role check and before anything is
+// forwarded; it is called only for routes with a rate_limit. It counts one
+// request under the route's ratelimit.RoutePolicy (named once, in
+// newProxyTable) and returns nil when the request may go on, or the
+// refusal (a 429). cmd registers each route's rate under that policy; a
+// route whose policy is missing fails with a 500 rather than going
+// unlimited. userID is "" for anonymous requests.
+func (s *Server) limitRoute(c echo.Context, route *proxy.Route, userID string) error {
 	if s.limiter == nil {
 		return nil
 	}
-	return s.takeLimit(c, ratelimit.RoutePolicy(route), s.routeLimitKey(c.Request(), userID))
+	return s.takeLimit(c, s.routing.policies[route], s.routeLimitKey(c.Request(), userID))
 }
 
 // routeLimitKey is the per-route counter key: the user id when the request

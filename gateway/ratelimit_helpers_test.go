@@ -15,6 +15,7 @@ import (
 	"github.com/authgate/gatewayd/authcore"
 	"github.com/authgate/gatewayd/authcore/sqlite"
 	"github.com/authgate/gatewayd/gateway"
+	"github.com/authgate/gatewayd/gateway/gatewaytest"
 	"github.com/authgate/gatewayd/ratelimit"
 )
 
@@ -32,24 +33,8 @@ type rlBackend struct {
 
 func newRLBackend(t testing.TB) *rlBackend {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, sqlite.MemoryPath, sqlite.Options{})
-	if err != nil {
-		t.Fatalf("open sqlite: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	if err := st.MigrateUp(ctx); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
-	tokens, err := authcore.NewAccessTokens(authcore.TokenOptions{Secret: testSecret})
-	if err != nil {
-		t.Fatalf("tokens: %v", err)
-	}
-	// Small argon2 parameters: these tests are about limits, not hashing.
-	hasher := authcore.NewHasher(authcore.HasherOptions{Params: authcore.Argon2Params{
-		Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32,
-	}})
-	return &rlBackend{store: st, hasher: hasher, tokens: tokens}
+	core := gatewaytest.SQLite(t)
+	return &rlBackend{store: core.Store, hasher: core.Hasher, tokens: core.Tokens}
 }
 
 // rlOptions configure one gateway instance of a rate-limit test.

@@ -4,41 +4,19 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"sync/atomic"
 	"testing"
 
 	"github.com/authgate/gatewayd/gateway"
+	"github.com/authgate/gatewayd/gateway/gatewaytest"
 	"github.com/authgate/gatewayd/gateway/proxy"
 	"github.com/authgate/gatewayd/ratelimit"
 )
 
-// countingUpstream records how many requests reached it.
-type countingUpstream struct {
-	url  *url.URL
-	hits atomic.Int64
-}
-
-func newCountingUpstream(t *testing.T) *countingUpstream {
-	t.Helper()
-	u := &countingUpstream{}
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		u.hits.Add(1)
-		w.WriteHeader(http.StatusOK)
-	}))
-	t.Cleanup(ts.Close)
-	parsed, err := url.Parse(ts.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.url = parsed
-	return u
-}
-
 // routeTable builds the proxy options for routes, all pointing at up.
-func routeTable(t *testing.T, up *countingUpstream, routes ...proxy.Route) gateway.ProxyOptions {
+func routeTable(t *testing.T, up *gatewaytest.Upstream, routes ...proxy.Route) gateway.ProxyOptions {
 	t.Helper()
 	for i := range routes {
-		routes[i].Upstreams = []*url.URL{up.url}
+		routes[i].Upstreams = []*url.URL{up.Target(t)}
 	}
 	router, err := proxy.NewRouter(routes)
 	if err != nil {
@@ -46,11 +24,7 @@ func routeTable(t *testing.T, up *countingUpstream, routes ...proxy.Route) gatew
 	}
 	transport := proxy.NewTransport(proxy.TransportOptions{})
 	t.Cleanup(transport.CloseIdleConnections)
-	fw := map[string]*proxy.Forwarder{}
-	for _, r := range router.Routes() {
-		fw[r.Name] = proxy.NewForwarder(r, transport, proxy.ForwarderOptions{})
-	}
-	return gateway.ProxyOptions{Router: router, Forwarders: fw}
+	return gateway.ProxyOptions{Router: router, Transport: transport}
 }
 
 // get sends a GET from ip, with a bearer token when token is not empty.
@@ -71,7 +45,7 @@ func (in *rlInstance) get(path, ip, token string) *httptest.ResponseRecorder {
 func TestRouteRateLimitKeysByUserThenIP(t *testing.T) {
 	for store, opts := range rlStores(t) {
 		t.Run(store, func(t *testing.T) {
-			up := newCountingUpstream(t)
+			up := gatewaytest.NewUpstream(t, nil)
 			b := newRLBackend(t)
 			opts.Policies = map[string]string{ratelimit.RoutePolicy("api"): "2-M"}
 			gw := b.instance(t, rlOptions{limiter: opts, proxy: routeTable(t, up,
@@ -84,14 +58,14 @@ func TestRouteRateLimitKeysByUserThenIP(t *testing.T) {
 			forwarded := func(w *httptest.ResponseRecorder, remaining int64, hits int64) {
 				t.Helper()
 				assertAnswered(t, w, http.StatusOK, 2, remaining, 60)
-				if n := up.hits.Load(); n != hits {
+				if n := int64(up.Count()); n != hits {
 					t.Fatalf("upstream saw %d requests, want %d", n, hits)
 				}
 			}
 			refused := func(w *httptest.ResponseRecorder, hits int64) {
 				t.Helper()
 				assertLimited(t, w, 2, 60)
-				if n := up.hits.Load(); n != hits {
+				if n := int64(up.Count()); n != hits {
 					t.Fatalf("a refused request reached the upstream (%d hits, want %d)", n, hits)
 				}
 			}
@@ -124,14 +98,14 @@ func TestRouteRateLimitKeysByUserThenIP(t *testing.T) {
 // never registered with the limiter (a wiring bug) is refused with a 500,
 // not forwarded unlimited.
 func TestRouteRateLimitWithoutPolicyFailsClosed(t *testing.T) {
-	up := newCountingUpstream(t)
+	up := gatewaytest.NewUpstream(t, nil)
 	b := newRLBackend(t)
 	gw := b.instance(t, rlOptions{proxy: routeTable(t, up,
 		proxy.Route{Name: "api", PathPrefix: "/api/", Auth: proxy.AuthPublic, RateLimit: "2-M"},
 	)})
 	w := gw.get("/api/x", "203.0.113.1", "")
 	decodeProblem(t, w, http.StatusInternalServerError, "internal_error")
-	if n := up.hits.Load(); n != 0 {
+	if n := int64(up.Count()); n != 0 {
 		t.Fatalf("upstream saw %d requests, want 0", n)
 	}
 }

@@ -17,7 +17,7 @@ import (
 // gateway's own endpoints and the fallback for everything else, in this
 // order: strip identity → observe (access log + metrics) → recover →
 // request ID → security headers → CORS → dispatch. Stripping the identity
-// headers comes before anything else can read a forged one (identity.go).
+// headers comes before anything else can read a forged one (admission.go).
 // observe is outermost of the rest so it sees the final status, panics and
 // 499s included (see access_log.go).
 func (s *Server) routes(e *echo.Echo) {

@@ -26,28 +26,34 @@ func setSecurityHeaders(h http.Header) {
 	}
 }
 
-// clearSecurityHeaders removes what securityHeaders set, for the proxy
-// fallback: upstream responses must pass through unchanged (ReverseProxy
-// adds upstream headers to ours, so leaving ours would duplicate them).
-// If forwarding fails, the problem renderer sets them again.
-func clearSecurityHeaders(h http.Header) {
-	for _, k := range []string{"X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Content-Security-Policy", "Cache-Control"} {
-		h.Del(k)
-	}
-}
+// ctxUpstreamAuthored marks a response whose status line and headers come
+// from an upstream (proxyWriter.WriteHeader).
+const ctxUpstreamAuthored = "gateway.upstream_authored"
 
-// securityHeaders applies setSecurityHeaders before the handler runs, so the
-// headers are present whatever the handler or the error renderer writes —
-// including 404s, 405s, preflights and recovered panics.
+// securityHeaders decides the security headers once per response, when
+// its status line is written (issue 10: they used to be set for every
+// request, cleared on the proxy path and set again by the error renderer).
+// A response the gateway wrote itself (its endpoints, 404/405, preflights,
+// every problem, a recovered panic) gets setSecurityHeaders, plus
+// Cache-Control: no-store under /auth. A response an upstream wrote passes
+// through unchanged; proxy.security_headers may add nosniff and
+// X-Frame-Options where the upstream lacks them (gateway/proxy).
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		h := c.Response().Header()
-		setSecurityHeaders(h)
-		if isAuthPath(c.Request().URL.Path) {
-			// Credentials and tokens must never sit in a shared or
-			// browser cache (RFC 6749 §5.1 asks the same of token responses).
-			h.Set("Cache-Control", "no-store")
-		}
+		res := c.Response()
+		res.Before(func() {
+			if c.Get(ctxUpstreamAuthored) != nil {
+				return
+			}
+			h := res.Header()
+			setSecurityHeaders(h)
+			if isAuthPath(c.Request().URL.Path) {
+				// Credentials and tokens must never sit in a shared or
+				// browser cache (RFC 6749 §5.1 asks the same of token
+				// responses).
+				h.Set("Cache-Control", "no-store")
+			}
+		})
 		return next(c)
 	}
 }

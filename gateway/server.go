@@ -15,6 +15,7 @@ import (
 	"github.com/authgate/gatewayd/authcore"
 	"github.com/authgate/gatewayd/gateway/metrics"
 	"github.com/authgate/gatewayd/gateway/proxy"
+	"github.com/authgate/gatewayd/internal/fielderr"
 )
 
 // AuthService is the behaviour the /auth API needs from authcore.Service.
@@ -131,6 +132,20 @@ type Server struct {
 	streams StreamOptions
 }
 
+// Validate reports every problem with the options that come from
+// configuration, as joined *fielderr.Error values naming the field
+// ("AuthBodyLimit", "CORS.AllowedOrigins[0]"). Zero values take the
+// defaults documented on Options. NewServer refuses what Validate
+// refuses, and checks the dependencies as well.
+func (opts Options) Validate() error {
+	var errs []error
+	if opts.AuthBodyLimit < 0 {
+		errs = append(errs, fielderr.New("AuthBodyLimit", "must not be negative (0 means %d)", DefaultAuthBodyLimit))
+	}
+	errs = append(errs, fielderr.Prefix("CORS", opts.CORS.Validate()))
+	return errors.Join(errs...)
+}
+
 // NewServer validates opts and builds the Echo instance with all routes and
 // middleware. It fails on a missing dependency rather than at first request.
 func NewServer(opts Options) (*Server, error) {
@@ -144,24 +159,18 @@ func NewServer(opts Options) (*Server, error) {
 	if opts.Tokens == nil {
 		problems = append(problems, errors.New("missing Tokens verifier"))
 	}
-	if opts.AuthBodyLimit < 0 {
-		problems = append(problems, fmt.Errorf("AuthBodyLimit must not be negative, got %d", opts.AuthBodyLimit))
+	if err := opts.Validate(); err != nil {
+		problems = append(problems, err)
 	}
 	ipOf, err := newIPExtractor(opts.TrustedProxies)
 	if err != nil {
 		problems = append(problems, err)
 	}
-	cors, err := newCORSPolicy(opts.CORS)
-	if err != nil {
-		problems = append(problems, err)
-	}
+	cors := newCORSPolicy(opts.CORS)
 	if err := validateChecks(opts.ReadyChecks); err != nil {
 		problems = append(problems, err)
 	}
-	routing, err := newProxyTable(opts.Proxy, opts.TrustedProxies)
-	if err != nil {
-		problems = append(problems, err)
-	}
+	routing := newProxyTable(opts.Proxy, opts.TrustedProxies)
 	assert, err := newAssertionTable(opts.Assertion, opts.Proxy.Router, routing.headers.Names().Assertion)
 	if err != nil {
 		problems = append(problems, err)

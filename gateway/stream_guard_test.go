@@ -13,15 +13,16 @@ import (
 
 	"github.com/authgate/gatewayd/authcore"
 	"github.com/authgate/gatewayd/gateway"
+	"github.com/authgate/gatewayd/gateway/gatewaytest"
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
 // wsUpstream echoes WebSocket messages and reports when its side of the
 // connection ends, so a test can see that the gateway closed it too.
-func wsUpstream(t *testing.T) (*pxUpstream, <-chan struct{}) {
+func wsUpstream(t *testing.T) (*gatewaytest.Upstream, <-chan struct{}) {
 	t.Helper()
 	gone := make(chan struct{}, 4)
-	up := newPXUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+	up := gatewaytest.NewUpstream(t, func(w http.ResponseWriter, r *http.Request) {
 		c, err := websocket.Accept(w, r, nil)
 		if err != nil {
 			t.Errorf("upstream accept: %v", err)
@@ -91,7 +92,7 @@ func TestWebSocketClosedWithPolicyViolationAtTokenExpiry(t *testing.T) {
 	up, gone := wsUpstream(t)
 	g := newPXGateway(t, up, pxConfig{
 		routes: []proxy.Route{{Name: "ws", PathPrefix: "/ws/"}},
-		tokens: func(o *authcore.TokenOptions) { o.TTL = 2 * time.Second; o.Leeway = -1 },
+		tokens: func(o *authcore.TokenOptions) { o.TTL = 2 * time.Second; o.Leeway = 0 },
 	})
 	ts := g.listen(t)
 	token := g.token(t)
@@ -141,7 +142,7 @@ func TestWebSocketClosedWhenUserRevoked(t *testing.T) {
 // at the token's exp (plus leeway), and the upstream request is cancelled.
 func TestServerSentEventsClosedAtTokenExpiry(t *testing.T) {
 	cancelled := make(chan struct{}, 1)
-	up := newPXUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+	up := gatewaytest.NewUpstream(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/event-stream; charset=utf-8")
 		tick := time.NewTicker(100 * time.Millisecond)
 		defer tick.Stop()
@@ -161,7 +162,7 @@ func TestServerSentEventsClosedAtTokenExpiry(t *testing.T) {
 	})
 	g := newPXGateway(t, up, pxConfig{
 		routes: []proxy.Route{{Name: "events", PathPrefix: "/events"}},
-		tokens: func(o *authcore.TokenOptions) { o.TTL = 2 * time.Second; o.Leeway = -1 },
+		tokens: func(o *authcore.TokenOptions) { o.TTL = 2 * time.Second; o.Leeway = 0 },
 	})
 	ts := g.listen(t)
 	token := g.token(t)
@@ -215,7 +216,7 @@ func TestStreamMaxLifetimeZeroOutlivesToken(t *testing.T) {
 	up, _ := wsUpstream(t)
 	g := newPXGateway(t, up, pxConfig{
 		routes: []proxy.Route{{Name: "ws", PathPrefix: "/ws/", StreamMaxLifetime: proxy.NoStreamLimit}},
-		tokens: func(o *authcore.TokenOptions) { o.TTL = time.Second; o.Leeway = -1 },
+		tokens: func(o *authcore.TokenOptions) { o.TTL = time.Second; o.Leeway = 0 },
 	})
 	ts := g.listen(t)
 	token := g.token(t)

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/authgate/gatewayd/internal/fielderr"
 	"github.com/ulule/limiter/v3"
 )
 
@@ -103,8 +104,29 @@ type settings struct {
 	now          func() time.Time
 }
 
-// validate applies defaults and reports every problem at once, so an
-// operator fixes the whole configuration in one pass.
+// ResolvedStore is the store New will use: Store, or for "" StoreRedis
+// when a RedisURL is set and StoreMemory otherwise.
+func (o Options) ResolvedStore() string {
+	switch {
+	case o.Store != "":
+		return o.Store
+	case o.RedisURL != "":
+		return StoreRedis
+	}
+	return StoreMemory
+}
+
+// Validate reports every problem with o at once, after the documented
+// zero defaults, as joined *fielderr.Error values naming the field
+// ("RedisURL", "Policies[login]"), so an operator fixes the whole
+// configuration in one pass. New refuses exactly what Validate refuses;
+// it opens nothing, so cmd's plan and `config check` run it first.
+func (o Options) Validate() error {
+	_, err := o.validate()
+	return err
+}
+
+// validate applies defaults and reports every problem at once.
 func (o Options) validate() (settings, error) {
 	s := settings{
 		store:        o.Store,
@@ -118,28 +140,23 @@ func (o Options) validate() (settings, error) {
 		now:          o.Now,
 	}
 	var problems []error
-	if s.store == "" {
-		s.store = StoreMemory
-		if s.redisURL != "" {
-			s.store = StoreRedis
-		}
-	}
+	s.store = o.ResolvedStore()
 	switch s.store {
 	case StoreMemory:
 	case StoreRedis:
 		if s.redisURL == "" {
-			problems = append(problems, errors.New("store is redis but RedisURL is empty"))
+			problems = append(problems, fielderr.New("RedisURL", "is required when the store is redis"))
 		} else if _, err := ParseRedisURL(s.redisURL); err != nil {
-			problems = append(problems, err)
+			problems = append(problems, fielderr.Wrap("RedisURL", err))
 		}
 	default:
-		problems = append(problems, fmt.Errorf("store %q: want %q or %q", s.store, StoreMemory, StoreRedis))
+		problems = append(problems, fielderr.New("Store", "%q: want %q, %q or empty (redis when a URL is set)", s.store, StoreMemory, StoreRedis))
 	}
 	if s.prefix == "" {
 		s.prefix = DefaultPrefix
 	}
 	if !validName(s.prefix, false) {
-		problems = append(problems, fmt.Errorf("prefix %q: use letters, digits, '_', '-' and '.'", s.prefix))
+		problems = append(problems, fielderr.New("Prefix", "%q: use letters, digits, '_', '-' and '.' (it starts every Redis key)", s.prefix))
 	}
 	if s.onStoreError == "" {
 		s.onStoreError = OnErrorFallback
@@ -147,31 +164,31 @@ func (o Options) validate() (settings, error) {
 	switch s.onStoreError {
 	case OnErrorFallback, OnErrorAllow, OnErrorDeny:
 	default:
-		problems = append(problems, fmt.Errorf("on_store_error %q: want %q, %q or %q",
+		problems = append(problems, fielderr.New("OnStoreError", "%q: want %q, %q or %q",
 			s.onStoreError, OnErrorFallback, OnErrorAllow, OnErrorDeny))
 	}
 	if s.storeTimeout == 0 {
 		s.storeTimeout = DefaultStoreTimeout
 	}
 	if s.storeTimeout < 0 {
-		problems = append(problems, fmt.Errorf("store timeout %v: must be positive", s.storeTimeout))
+		problems = append(problems, fielderr.New("StoreTimeout", "%v: must be positive (0 means %v)", s.storeTimeout, DefaultStoreTimeout))
 	}
 	if s.degradeAfter == 0 {
 		s.degradeAfter = DefaultDegradeAfter
 	}
 	if s.degradeAfter < 0 || s.degradeAfter > MaxDegradeAfter {
-		problems = append(problems, fmt.Errorf("degrade after %v: want more than 0 and at most %v", s.degradeAfter, MaxDegradeAfter))
+		problems = append(problems, fielderr.New("DegradeAfter", "%v: want more than 0 and at most %v (0 means %v)", s.degradeAfter, MaxDegradeAfter, DefaultDegradeAfter))
 	}
 	policies := DefaultPolicies()
 	maps.Copy(policies, o.Policies)
 	for _, name := range slices.Sorted(maps.Keys(policies)) {
 		rate, err := parseRate(policies[name])
 		if err != nil {
-			problems = append(problems, fmt.Errorf("policy %q: %w", name, err))
+			problems = append(problems, fielderr.Wrap("Policies["+name+"]", err))
 			continue
 		}
 		if !validPolicyName(name) {
-			problems = append(problems, fmt.Errorf("policy name %q: use letters, digits, '_', '-', '.' and ':' between parts, not starting with '_'", name))
+			problems = append(problems, fielderr.New("Policies["+name+"]", "policy name %q: use letters, digits, '_', '-', '.' and ':' between parts, not starting with '_'", name))
 			continue
 		}
 		s.rates[name] = rate

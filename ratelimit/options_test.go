@@ -18,25 +18,30 @@ func TestOptionsValidation(t *testing.T) {
 	}{
 		{"zero value is memory with defaults", ratelimit.Options{}, nil},
 		{"route policy", ratelimit.Options{Policies: map[string]string{"route:api.v1": "100-S"}}, nil},
-		{"bad rate", ratelimit.Options{Policies: map[string]string{"login": "ten-M"}}, []string{`policy "login"`}},
+		{"bad rate", ratelimit.Options{Policies: map[string]string{"login": "ten-M"}}, []string{"Policies[login]"}},
 		{"bad period", ratelimit.Options{Policies: map[string]string{"login": "10-W"}}, []string{`"10-W"`}},
 		{"zero limit", ratelimit.Options{Policies: map[string]string{"login": "0-M"}}, []string{"at least 1"}},
 		{"negative limit", ratelimit.Options{Policies: map[string]string{"login": "-1-M"}}, []string{`"-1-M"`}},
 		{"hostile policy name", ratelimit.Options{Policies: map[string]string{"route:{x} y": "1-M"}}, []string{"policy name"}},
 		{"reserved policy name", ratelimit.Options{Policies: map[string]string{"_probe": "1-M"}}, []string{"policy name"}},
 		{"empty route name", ratelimit.Options{Policies: map[string]string{"route:": "1-M"}}, []string{"policy name"}},
-		{"bad prefix", ratelimit.Options{Prefix: "a:b"}, []string{"prefix"}},
-		{"unknown store", ratelimit.Options{Store: "etcd"}, []string{`store "etcd"`}},
-		{"redis without url", ratelimit.Options{Store: ratelimit.StoreRedis}, []string{"RedisURL is empty"}},
+		{"bad prefix", ratelimit.Options{Prefix: "a:b"}, []string{"Prefix"}},
+		{"unknown store", ratelimit.Options{Store: "etcd"}, []string{`Store: "etcd"`}},
+		{"redis without url", ratelimit.Options{Store: ratelimit.StoreRedis}, []string{"RedisURL: is required"}},
 		{"bad url", ratelimit.Options{RedisURL: "http://x"}, []string{"scheme"}},
-		{"bad mode", ratelimit.Options{OnStoreError: "panic"}, []string{"on_store_error"}},
-		{"negative timeout", ratelimit.Options{StoreTimeout: -time.Second}, []string{"store timeout"}},
+		{"bad mode", ratelimit.Options{OnStoreError: "panic"}, []string{"OnStoreError"}},
+		{"negative timeout", ratelimit.Options{StoreTimeout: -time.Second}, []string{"StoreTimeout"}},
 		{"all problems at once", ratelimit.Options{Store: "etcd", Prefix: "a b", OnStoreError: "x",
 			Policies: map[string]string{"login": "x", "register": "0-H"}},
-			[]string{"store", "prefix", "on_store_error", `policy "login"`, `policy "register"`}},
+			[]string{"Store", "Prefix", "OnStoreError", "Policies[login]", "Policies[register]"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// Validate (what config check and cmd's plan run) and New
+			// refuse the same options (issue 10).
+			if verr := tt.opts.Validate(); (verr == nil) != (tt.want == nil) {
+				t.Fatalf("Validate = %v, want an error: %v", verr, tt.want != nil)
+			}
 			l, err := ratelimit.New(context.Background(), tt.opts)
 			if tt.want == nil {
 				if err != nil {

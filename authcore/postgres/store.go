@@ -41,7 +41,10 @@ type Store struct {
 	now  func() time.Time
 }
 
-var _ authcore.Store = (*Store)(nil)
+var (
+	_ authcore.Store        = (*Store)(nil)
+	_ authcore.PoolReporter = (*Store)(nil)
+)
 
 // Open connects to the database at url and pings it, so a wrong URL or a
 // down server is reported at startup rather than on the first login. Errors
@@ -105,27 +108,16 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// PoolStats is a snapshot of the connection pool, shaped for metrics gauges
-// so the metrics code needs no pgx import.
-type PoolStats struct {
-	AcquiredConns int32 // in use by a query or transaction now
-	IdleConns     int32 // open and waiting
-	TotalConns    int32 // acquired + idle + being opened
-	MaxConns      int32 // the pool's cap
-	// EmptyAcquireCount counts acquisitions that had to wait for a free
-	// connection: a rising rate means MaxConns is too small.
-	EmptyAcquireCount int64
-}
-
-// Stats reports the pool's current state.
-func (s *Store) Stats() PoolStats {
+// Stats reports the pool's current state (authcore.PoolReporter).
+// WaitCount is pgx's EmptyAcquireCount.
+func (s *Store) Stats() authcore.PoolStats {
 	st := s.pool.Stat()
-	return PoolStats{
-		AcquiredConns:     st.AcquiredConns(),
-		IdleConns:         st.IdleConns(),
-		TotalConns:        st.TotalConns(),
-		MaxConns:          st.MaxConns(),
-		EmptyAcquireCount: st.EmptyAcquireCount(),
+	return authcore.PoolStats{
+		InUse:     int64(st.AcquiredConns()),
+		Idle:      int64(st.IdleConns()),
+		Open:      int64(st.TotalConns()),
+		MaxOpen:   int64(st.MaxConns()),
+		WaitCount: st.EmptyAcquireCount(),
 	}
 }
 

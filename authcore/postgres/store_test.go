@@ -154,7 +154,7 @@ func TestStatsReportPool(t *testing.T) {
 		t.Fatalf("Ping: %v", err)
 	}
 	st := s.Stats()
-	if st.MaxConns != 8 || st.TotalConns < 1 || st.AcquiredConns != 0 || st.IdleConns < 1 {
+	if st.MaxOpen != 8 || st.Open < 1 || st.InUse != 0 || st.Idle < 1 {
 		t.Fatalf("Stats = %+v, want MaxConns 8, an idle connection, none acquired", st)
 	}
 }

@@ -19,7 +19,10 @@ import (
 )
 
 // The compiler checks that Store keeps up with the authcore.Store contract.
-var _ authcore.Store = (*Store)(nil)
+var (
+	_ authcore.Store        = (*Store)(nil)
+	_ authcore.PoolReporter = (*Store)(nil)
+)
 
 // MemoryPath is the path Open accepts for a private in-memory database, the
 // same spelling SQLite itself uses. Each Open of it is a new, empty database.

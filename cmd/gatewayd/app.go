@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 
 	"github.com/authgate/gatewayd/authcore"
 	"github.com/authgate/gatewayd/config"
@@ -16,10 +15,7 @@ import (
 func loadConfig(path string, e env) (*config.Config, bool) {
 	cfg, err := config.Load(path, e.getenv)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "gatewayd: invalid configuration:")
-		for _, line := range strings.Split(err.Error(), "\n") {
-			fmt.Fprintln(e.stderr, "  -", line)
-		}
+		printProblems(e.stderr, err)
 		return nil, false
 	}
 	for _, w := range cfg.Warnings() {
@@ -56,58 +52,19 @@ type core struct {
 // when configured) may be nil.
 func newCore(cfg *config.Config, st store, throttle authcore.LoginThrottle, onEvent func(authcore.Event), publisher authcore.RevocationPublisher) (*core, error) {
 	revs := authcore.NewRevocations()
-	hasher := authcore.NewHasher(authcore.HasherOptions{
-		Params: authcore.Argon2Params{
-			Memory:      uint32(cfg.Password.MemoryKiB),
-			Iterations:  uint32(cfg.Password.Iterations),
-			Parallelism: uint8(cfg.Password.Parallelism),
-			SaltLength:  uint32(cfg.Password.SaltLength),
-			KeyLength:   uint32(cfg.Password.KeyLength),
-		},
-		MaxConcurrent: cfg.Password.MaxConcurrent,
-		QueueWait:     cfg.Password.QueueWait,
-	})
-	topts := tokenOptions(cfg)
+	hopts, _ := cfg.HasherOptions() // conversion problems stop Load
+	hasher := authcore.NewHasher(hopts)
+	topts := cfg.TokenOptions()
 	topts.Revocations = revs
 	tokens, err := authcore.NewAccessTokens(topts)
 	if err != nil {
 		return nil, fmt.Errorf("access tokens: %w", err)
 	}
-	service := authcore.NewService(st, hasher, tokens, authcore.ServiceOptions{
-		RefreshTTL:        cfg.Auth.RefreshTTL,
-		RefreshReuseGrace: cfg.Auth.RefreshReuseGrace,
-		RegistrationOpen:  cfg.Auth.RegistrationOpen,
-		DefaultRoles:      cfg.Auth.DefaultRoles,
-		PasswordMinLength: cfg.Auth.PasswordMinLength,
-		Throttle:          throttle,
-		OnEvent:           onEvent,
-		Revocations:       revs,
-		Publisher:         publisher,
-	})
+	sopts := cfg.ServiceOptions()
+	sopts.Throttle, sopts.OnEvent = throttle, onEvent
+	sopts.Revocations, sopts.Publisher = revs, publisher
+	service := authcore.NewService(st, hasher, tokens, sopts)
 	return &core{store: st, hasher: hasher, tokens: tokens, service: service, revocations: revs}, nil
-}
-
-// tokenOptions maps the jwt section onto authcore. Leeway is passed as is:
-// config owns its default, and authcore takes 0 to mean no leeway.
-func tokenOptions(cfg *config.Config) authcore.TokenOptions {
-	return authcore.TokenOptions{
-		Secret:          cfg.JWT.Secret.Reveal(),
-		PreviousSecrets: config.RevealAll(cfg.JWT.PreviousSecrets),
-		Issuer:          cfg.JWT.Issuer,
-		Audience:        cfg.JWT.Audience,
-		TTL:             cfg.JWT.AccessTTL,
-		Leeway:          cfg.JWT.Leeway,
-		CacheSize:       cacheSize(cfg.JWT.CacheSize),
-	}
-}
-
-// cacheSize maps the config's "0 disables" onto authcore's "negative
-// disables, 0 means default".
-func cacheSize(n int) int {
-	if n == 0 {
-		return -1
-	}
-	return n
 }
 
 // openCore loads the store for commands that need the domain but no server

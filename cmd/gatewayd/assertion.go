@@ -52,7 +52,7 @@ func newAssertions(ctx context.Context, cfg *config.Config, st authcore.SigningK
 	return authcore.NewAssertions(keys, authcore.AssertionOptions{
 		Issuer:    cfg.AssertionIssuer(),
 		TTL:       a.TTL,
-		CacheSize: cacheSize(a.CacheSize),
+		CacheSize: a.CacheEntries(),
 	})
 }
 

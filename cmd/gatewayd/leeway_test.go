@@ -39,7 +39,7 @@ func TestLeewayZeroMeansZeroFromConfig(t *testing.T) {
 				t.Fatalf("Load: %v", err)
 			}
 			now := time.Unix(1_800_000_000, 0)
-			opts := tokenOptions(cfg)
+			opts := cfg.TokenOptions()
 			opts.Now = func() time.Time { return now }
 			opts.CacheSize = -1
 			tokens, err := authcore.NewAccessTokens(opts)

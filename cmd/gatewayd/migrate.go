@@ -75,19 +75,12 @@ func migrate(ctx context.Context, configPath string, args []string, e env) int {
 // configCheck validates the file and environment exactly as serve does,
 // prints every problem, and exits non-zero on any. It opens no connection.
 func configCheck(configPath string, e env) int {
-	cfg, ok := loadConfig(configPath, e)
+	// The same plan serve runs before it opens anything (plan.go).
+	p, ok := loadPlan(configPath, e)
 	if !ok {
 		return 1
 	}
-	if err := checkRoutes(cfg); err != nil {
-		printRouteProblems(e.stderr, err)
-		return 1
-	}
-	// The assertion keys are parsed exactly as serve parses them.
-	if _, _, err := assertionKeys(cfg.Proxy.Assertion); err != nil {
-		printRouteProblems(e.stderr, err)
-		return 1
-	}
+	cfg := p.cfg
 	fmt.Fprintf(e.stdout, "configuration OK (%d routes, database %s)\n", len(cfg.Routes), cfg.DatabaseKind())
 	return 0
 }

@@ -5,41 +5,21 @@ import (
 	"errors"
 
 	"github.com/authgate/gatewayd/authcore"
-	"github.com/authgate/gatewayd/authcore/postgres"
-	"github.com/authgate/gatewayd/authcore/sqlite"
 	"github.com/authgate/gatewayd/config"
 	"github.com/authgate/gatewayd/gateway"
 	"github.com/authgate/gatewayd/gateway/metrics"
 	"github.com/authgate/gatewayd/ratelimit"
 )
 
-// errStoreDegraded reports a rate limiter that has stopped using Redis
-// even though Redis may answer a ping again (it resumes on its next probe).
-var errStoreDegraded = errors.New("rate limiter is bypassing Redis")
-
-// readyChecks are the dependencies /readyz probes.
-//
-// The database is required: without it nobody can log in or refresh.
-// Redis is reported but Optional: every replica shares the same Redis, so
-// failing readiness on it would take the whole fleet out of rotation at
-// once, turning "rate limits are counted per instance (fallback), not at all
-// (allow), or refused (deny)" into "everything is down". In deny mode the
-// limited endpoints answer 503 meanwhile; unlimited routes keep working.
+// readyChecks wires the gateway's readiness policy
+// (gateway.DependencyChecks): the limiter counts as a shared store only
+// when it uses Redis.
 func readyChecks(cfg *config.Config, st store, limiter *ratelimit.Limiter) []gateway.ReadyCheck {
-	checks := []gateway.ReadyCheck{{Name: "database", Check: st.Ping}}
-	if cfg.RateLimit.ResolvedStore() == config.StoreRedis {
-		checks = append(checks, gateway.ReadyCheck{
-			Name:     "redis",
-			Optional: true,
-			Check: func(ctx context.Context) error {
-				if limiter.Degraded() {
-					return errStoreDegraded
-				}
-				return limiter.Ping(ctx)
-			},
-		})
+	var shared gateway.SharedStore
+	if cfg.LimiterOptions().ResolvedStore() == ratelimit.StoreRedis {
+		shared = limiter
 	}
-	return checks
+	return gateway.DependencyChecks(st.Ping, shared)
 }
 
 // watchComponents registers the metrics read from components at scrape
@@ -57,28 +37,17 @@ func watchComponents(m *metrics.Metrics, c *core, limiter *ratelimit.Limiter) er
 	return nil
 }
 
-// poolStats adapts each store's pool snapshot to metrics.DBPoolStats, or
-// returns nil for a store that has none.
+// poolStats adapts a store's pool snapshot (authcore.PoolReporter) to
+// metrics.DBPoolStats, or returns nil for a store that keeps no pool.
 func poolStats(st store) func() metrics.DBPoolStats {
-	switch s := st.(type) {
-	case *postgres.Store:
-		return func() metrics.DBPoolStats {
-			p := s.Stats()
-			return metrics.DBPoolStats{
-				InUse: int64(p.AcquiredConns), Idle: int64(p.IdleConns), Open: int64(p.TotalConns),
-				MaxOpen: int64(p.MaxConns), WaitCount: p.EmptyAcquireCount,
-			}
-		}
-	case *sqlite.Store:
-		return func() metrics.DBPoolStats {
-			p := s.Stats()
-			return metrics.DBPoolStats{
-				InUse: int64(p.InUse), Idle: int64(p.Idle), Open: int64(p.Open),
-				MaxOpen: int64(p.MaxOpen), WaitCount: p.WaitCount,
-			}
-		}
+	r, ok := st.(authcore.PoolReporter)
+	if !ok {
+		return nil
 	}
-	return nil
+	return func() metrics.DBPoolStats {
+		p := r.Stats()
+		return metrics.DBPoolStats{InUse: p.InUse, Idle: p.Idle, Open: p.Open, MaxOpen: p.MaxOpen, WaitCount: p.WaitCount}
+	}
 }
 
 // countedLimiter reports every rate-limit decision of the gateway's

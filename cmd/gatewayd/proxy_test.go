@@ -23,6 +23,7 @@ func TestStreamMaxLifetimeZeroIsLoggedAtStartup(t *testing.T) {
 		}
 	}
 	cfg := config.Defaults()
+	cfg.JWT.Secret = testSecret
 	cfg.Routes = []config.Route{
 		route("withtoken", nil, config.AuthRequired),
 		route("optout", &zero, config.AuthRequired),
@@ -30,10 +31,11 @@ func TestStreamMaxLifetimeZeroIsLoggedAtStartup(t *testing.T) {
 		route("public", &zero, config.AuthPublic),
 	}
 	logs := &syncBuffer{}
-	px, err := newProxySetup(&cfg, slog.New(slog.NewTextHandler(logs, nil)))
+	p, err := plan(&cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	px := newProxySetup(p, slog.New(slog.NewTextHandler(logs, nil)))
 	want := map[string]time.Duration{"withtoken": 0, "optout": proxy.NoStreamLimit, "hour": time.Hour, "public": proxy.NoStreamLimit}
 	for _, r := range px.options.Router.Routes() {
 		if r.StreamMaxLifetime != want[r.Name] {

@@ -9,35 +9,12 @@ import (
 	"github.com/authgate/gatewayd/ratelimit"
 )
 
-// limiterOptions maps the ratelimit section and each route's rate_limit to
-// ratelimit.Options. Every route with a rate_limit gets its own policy
-// (ratelimit.RoutePolicy(name)), so the gateway can refuse unknown policies
-// instead of silently not limiting a route whose policy was never
-// registered.
+// limiterOptions is config's ratelimit.Options (config.LimiterOptions)
+// with the process logger.
 func limiterOptions(cfg *config.Config, log *slog.Logger) ratelimit.Options {
-	rl := cfg.RateLimit
-	policies := map[string]string{
-		ratelimit.PolicyLogin:        rl.Login,
-		ratelimit.PolicyRegister:     rl.Register,
-		ratelimit.PolicyRefresh:      rl.Refresh,
-		ratelimit.PolicyLogout:       rl.Logout,
-		ratelimit.PolicyLoginAccount: rl.LoginAccount,
-	}
-	for _, r := range cfg.Routes {
-		if r.RateLimit != "" {
-			policies[ratelimit.RoutePolicy(r.Name)] = r.RateLimit
-		}
-	}
-	return ratelimit.Options{
-		Store:        rl.ResolvedStore(),
-		RedisURL:     rl.RedisURL.Reveal(),
-		Prefix:       rl.Prefix,
-		OnStoreError: rl.OnStoreError,
-		StoreTimeout: rl.StoreTimeout,
-		DegradeAfter: rl.DegradeAfter,
-		Policies:     policies,
-		Logger:       log,
-	}
+	o := cfg.LimiterOptions()
+	o.Logger = log
+	return o
 }
 
 // newLimiter builds the process's one Limiter. It does not fail when Redis
@@ -48,7 +25,7 @@ func newLimiter(ctx context.Context, cfg *config.Config, log *slog.Logger) (*rat
 	if err != nil {
 		return nil, fmt.Errorf("rate limiter: %w", err)
 	}
-	log.Info("rate limits", "store", cfg.RateLimit.ResolvedStore(),
+	log.Info("rate limits", "store", cfg.LimiterOptions().ResolvedStore(),
 		"on_store_error", cfg.RateLimit.OnStoreError, "degraded", l.Degraded(),
 		"policies", l.Policies())
 	return l, nil

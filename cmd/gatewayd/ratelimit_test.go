@@ -47,7 +47,7 @@ func TestLimiterOptionsFromConfig(t *testing.T) {
 			t.Errorf("policy %s = %q, want %q", name, opts.Policies[name], rate)
 		}
 	}
-	if opts.Store != ratelimit.StoreRedis || opts.RedisURL != "redis://127.0.0.1:1/0" ||
+	if opts.ResolvedStore() != ratelimit.StoreRedis || opts.RedisURL != "redis://127.0.0.1:1/0" ||
 		opts.Prefix != "gatewayd" || opts.OnStoreError != ratelimit.OnErrorFallback ||
 		opts.StoreTimeout != 50*time.Millisecond || opts.DegradeAfter != ratelimit.DefaultDegradeAfter {
 		t.Errorf("options %+v do not follow the config", opts)
@@ -62,13 +62,13 @@ func TestDegradeAfterBoundsAgree(t *testing.T) {
 		cfg.RateLimit.DegradeAfter = n
 		err := cfg.Validate()
 		configOK := err == nil || !strings.Contains(err.Error(), "ratelimit.degrade_after")
-		// Zero is "default" to the library but no valid config value.
+		// One owner (issue 10): zero is ratelimit's default for both.
 		var l *ratelimit.Limiter
 		l, err = ratelimit.New(context.Background(), ratelimit.Options{DegradeAfter: n})
 		if err == nil {
 			_ = l.Close()
 		}
-		libraryOK := err == nil && n != 0
+		libraryOK := err == nil
 		if configOK != libraryOK {
 			t.Errorf("degrade_after %d: config ok=%v, ratelimit ok=%v", n, configOK, libraryOK)
 		}

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/authgate/gatewayd/config"
 	"github.com/authgate/gatewayd/gateway"
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
@@ -15,22 +14,6 @@ import (
 // exitNoRoute is `routes check`'s answer for a request the gateway would
 // not forward: scripts can tell "denied by default" from a usage error.
 const exitNoRoute = 3
-
-// checkRoutes builds the route table as serve would, so overlapping routes
-// fail `config check` too, with both names in the message.
-func checkRoutes(cfg *config.Config) error {
-	_, err := buildRouter(cfg)
-	return err
-}
-
-// printRouteProblems lists every route problem (NewRouter joins them, one
-// per line) the way loadConfig lists config problems.
-func printRouteProblems(w io.Writer, err error) {
-	fmt.Fprintln(w, "gatewayd: invalid configuration:")
-	for _, line := range strings.Split(err.Error(), "\n") {
-		fmt.Fprintln(w, "  -", line)
-	}
-}
 
 const routesUsage = `usage: gatewayd routes check METHOD URL
 
@@ -55,15 +38,11 @@ func routesCheck(configPath string, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "gatewayd: routes check: %q is neither an absolute URL nor a path\n", target)
 		return exitUsage
 	}
-	cfg, ok := loadConfig(configPath, e)
+	p, ok := loadPlan(configPath, e)
 	if !ok {
 		return exitFailure
 	}
-	router, err := buildRouter(cfg)
-	if err != nil {
-		printRouteProblems(e.stderr, err)
-		return exitFailure
-	}
+	router := p.router
 
 	if gateway.IsGatewayPath(u.EscapedPath()) {
 		fmt.Fprintf(e.stdout, "no route (404): %s is answered by the gateway itself and never proxied\n", u.Path)

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/netip"
 	"time"
 
 	"github.com/authgate/gatewayd/config"
@@ -19,33 +18,41 @@ import (
 // drains: readiness fails at once, the listener closes, in-flight requests
 // get server.shutdown_timeout to finish, and the stores close.
 func serve(ctx context.Context, configPath string, e env) int {
-	cfg, ok := loadConfig(configPath, e)
+	// Plan first: every refusal happens here, before a file, socket or
+	// database is opened, and prints what `config check` prints.
+	p, ok := loadPlan(configPath, e)
 	if !ok {
 		return 1
 	}
-	log := newLogger(cfg.Log, e.stderr)
+	log := newLogger(p.cfg.Log, e.stderr)
 	// go-redis logs through a process-wide logger with no per-client
 	// option; this is the one place it is set (see RouteRedisLogs).
 	ratelimit.RouteRedisLogs(log)
-	// Process-wide like the above, so set here and not in serveConfig,
+	// Process-wide like the above, so set here and not in servePlan,
 	// which tests and the demo run inside other processes.
-	setMemoryLimit(cfg.Password, e.getenv, log)
-	if err := serveConfig(ctx, cfg, log, nil); err != nil {
+	setMemoryLimit(p.cfg.Password, e.getenv, log)
+	if err := servePlan(ctx, p, log, nil); err != nil {
 		log.Error("gatewayd stopped", "err", err)
 		return 1
 	}
 	return 0
 }
 
-// serveConfig is serve after configuration. started, when non-nil, receives
-// the bound public address (tests and the demo use it).
+// serveConfig plans cfg and serves it; tests and the demo use it.
+// started, when non-nil, receives the bound public address.
 func serveConfig(ctx context.Context, cfg *config.Config, log *slog.Logger, started func(addr string)) error {
-	// The route table comes first: overlapping routes refuse start-up
-	// before any connection opens (proxy.go).
-	px, err := newProxySetup(cfg, log)
+	p, err := plan(cfg)
 	if err != nil {
 		return err
 	}
+	return servePlan(ctx, p, log, started)
+}
+
+// servePlan is serve after planning: nothing below may refuse the
+// configuration, only the outside world (a taken port, a database down).
+func servePlan(ctx context.Context, p *Plan, log *slog.Logger, started func(addr string)) error {
+	cfg := p.cfg
+	px := newProxySetup(p, log)
 	defer px.transport.CloseIdleConnections()
 	m := metrics.New(metrics.Options{Version: version, Logger: log})
 	// Both listeners bind before the database opens: a taken port is the
@@ -123,31 +130,20 @@ func serveConfig(ctx context.Context, cfg *config.Config, log *slog.Logger, star
 		log.Info("identity assertions on", "header", cfg.Proxy.Assertion.Header, "kid", signer.Keys().SigningKID(), "key", source)
 	}
 
-	trusted, err := trustedPrefixes(cfg.Server.TrustedProxies)
-	if err != nil {
-		return err
-	}
 	srv, err := gateway.NewServer(gateway.Options{
 		Logger:         log,
 		Auth:           c.service,
 		Tokens:         c.tokens,
-		TrustedProxies: trusted,
-		CORS: gateway.CORSOptions{
-			AllowedOrigins:   cfg.CORS.AllowedOrigins,
-			AllowedMethods:   cfg.CORS.AllowedMethods,
-			AllowedHeaders:   cfg.CORS.AllowedHeaders,
-			ExposedHeaders:   cfg.CORS.ExposedHeaders,
-			AllowCredentials: cfg.CORS.AllowCredentials,
-			MaxAge:           cfg.CORS.MaxAge,
-		},
-		AuthBodyLimit: cfg.Auth.BodyLimit,
-		DocsEnabled:   cfg.Docs.Enabled,
-		Limiter:       countedLimiter{limiter, m},
-		Proxy:         px.options,
-		Assertion:     assertionOptions(cfg, signer),
-		Streams:       gateway.StreamOptions{Leeway: c.tokens.Leeway(), Revocations: c.revocations},
-		ReadyChecks:   readyChecks(cfg, st, limiter),
-		Metrics:       m,
+		TrustedProxies: px.trusted,
+		CORS:           cfg.CORS.Options(),
+		AuthBodyLimit:  cfg.Auth.BodyLimit,
+		DocsEnabled:    cfg.Docs.Enabled,
+		Limiter:        countedLimiter{limiter, m},
+		Proxy:          px.options,
+		Assertion:      assertionOptions(cfg, signer),
+		Streams:        gateway.StreamOptions{Leeway: c.tokens.Leeway(), Revocations: c.revocations},
+		ReadyChecks:    readyChecks(cfg, st, limiter),
+		Metrics:        m,
 	})
 	if err != nil {
 		return err
@@ -205,21 +201,4 @@ func purgeLoop(ctx context.Context, c *core, every time.Duration, log *slog.Logg
 			log.Debug("purged expired refresh tokens", "count", n)
 		}
 	}
-}
-
-// trustedPrefixes turns validated CIDRs or bare IPs into prefixes.
-func trustedPrefixes(list []string) ([]netip.Prefix, error) {
-	out := make([]netip.Prefix, 0, len(list))
-	for _, s := range list {
-		if p, err := netip.ParsePrefix(s); err == nil {
-			out = append(out, p.Masked())
-			continue
-		}
-		a, err := netip.ParseAddr(s)
-		if err != nil {
-			return nil, fmt.Errorf("server.trusted_proxies: %q is not an IP or CIDR", s)
-		}
-		out = append(out, netip.PrefixFrom(a, a.BitLen()))
-	}
-	return out, nil
 }

@@ -110,15 +110,9 @@ func forwardedElement(peer netip.Addr, peerStr, host, proto string) string {
 // router matched (lower case, no trailing dot, IPv6 in brackets) and the
 // port the client named, "" if none or not a valid port.
 func forwardedHostPort(hostport string) (host, port string) {
-	var buf [maxHostLen]byte
-	n, ok := lowerHost(&buf, hostport)
-	if !ok || n == 0 {
+	host, ok := hostKey(hostport) // allocates only for upper case
+	if !ok || host == "" {
 		return "", ""
-	}
-	if string(buf[:n]) == hostport[:min(n, len(hostport))] {
-		host = hostport[:n] // already canonical: no allocation
-	} else {
-		host = string(buf[:n])
 	}
 	if strings.IndexByte(host, ':') >= 0 {
 		host = "[" + host + "]"

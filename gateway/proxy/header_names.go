@@ -1,6 +1,9 @@
 package proxy
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // maxStackName is the longest header name a nameSet normalizes in a stack
 // buffer; longer names (only reachable if a configured name is longer)
@@ -110,4 +113,22 @@ func normalizeByte(c byte) byte {
 	default:
 		return c
 	}
+}
+
+// isToken reports whether s is an RFC 9110 token: the grammar of header
+// names and methods (and of a Forwarded host that needs no quoting).
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }

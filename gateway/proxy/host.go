@@ -5,39 +5,28 @@ import (
 	"strings"
 )
 
-// maxHostLen bounds the host Match normalizes on the stack; 253 is the
-// longest DNS name, the rest is room for a bracketed IPv6 literal. A longer
-// Host header can only match routes for any host.
+// maxHostLen bounds a host the router looks up; 253 is the longest DNS
+// name, the rest is room for a bracketed IPv6 literal. A longer Host
+// header can only match routes for any host.
 const maxHostLen = 256
 
-// lowerHost writes the canonical form of a request's Host into buf and
-// returns its length: port removed, IPv6 brackets removed, one trailing
-// dot removed (an FQDN names the same host), ASCII lower-cased (host names
-// are case-insensitive, RFC 4343). ok is false when host does not fit.
-func lowerHost(buf *[maxHostLen]byte, host string) (n int, ok bool) {
-	if strings.HasPrefix(host, "[") {
-		end := strings.IndexByte(host, ']')
-		if end < 0 {
-			return 0, false
+// hostKey is CanonicalHost without an IPv6 literal's brackets: the form
+// route host patterns are stored in. It is derived from CanonicalHost, the
+// one host canonicalizer (issue 10: a second, hand-rolled copy used to sit
+// here). ok is false for a host longer than maxHostLen or an unclosed
+// IPv6 bracket; such a request can only match routes for any host.
+func hostKey(host string) (key string, ok bool) {
+	h := CanonicalHost(host)
+	if strings.HasPrefix(h, "[") {
+		if !strings.HasSuffix(h, "]") {
+			return "", false
 		}
-		host = host[1:end]
-	} else if i := strings.LastIndexByte(host, ':'); i >= 0 && strings.IndexByte(host[:i], ':') < 0 {
-		// Exactly one colon: "name:port". A bare IPv6 literal has several
-		// and carries no port.
-		host = host[:i]
+		h = h[1 : len(h)-1]
 	}
-	host = strings.TrimSuffix(host, ".")
-	if len(host) > maxHostLen {
-		return 0, false
+	if len(h) > maxHostLen {
+		return "", false
 	}
-	for i := 0; i < len(host); i++ {
-		c := host[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[i] = c
-	}
-	return len(host), true
+	return h, true
 }
 
 // hostPattern is a route's Host, validated and in canonical form.

@@ -102,9 +102,8 @@ func (rt *Router) matchPath(host, path, method string) (*Route, error) {
 // every route's prefix folded (the conflict check of matchPath); otherwise
 // only CaseInsensitive routes compare folded, against lower.
 func (rt *Router) lookup(host, path, lower, method string, foldAll bool) *Route {
-	var buf [maxHostLen]byte
-	if n, ok := lowerHost(&buf, host); ok && n > 0 {
-		if g := rt.exact[string(buf[:n])]; g != nil {
+	if h, ok := hostKey(host); ok && h != "" {
+		if g := rt.exact[h]; g != nil {
 			if r := g.match(path, lower, method, foldAll); r != nil {
 				return r
 			}
@@ -113,11 +112,11 @@ func (rt *Router) lookup(host, path, lower, method string, foldAll bool) *Route 
 			// The leftmost dot gives the longest suffix, so the first hit
 			// is the most specific wildcard. i starts at 1: "*.example.com"
 			// needs at least one character before ".example.com".
-			for i := 1; i < n; i++ {
-				if buf[i] != '.' {
+			for i := 1; i < len(h); i++ {
+				if h[i] != '.' {
 					continue
 				}
-				if g := rt.wild[string(buf[i:n])]; g != nil {
+				if g := rt.wild[h[i:]]; g != nil {
 					if r := g.match(path, lower, method, foldAll); r != nil {
 						return r
 					}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/authgate/gatewayd/internal/fielderr"
 )
 
 // NewRouter validates routes and builds the table. It reports every
@@ -174,52 +176,31 @@ func overlap(a, b *Route, p hostPattern) error {
 }
 
 // validateRoute checks the fields the router depends on and returns the
-// canonical host pattern. Upstreams are checked by NewForwarder's caller
-// (config validation); the router needs none.
+// canonical host pattern. Route.Validate adds what a forwarder and the
+// configuration need (route_validate.go). Errors are *fielderr.Error.
 func validateRoute(r *Route) (hostPattern, error) {
 	var errs []error
 	if r.Name == "" {
-		errs = append(errs, errors.New("name is empty"))
+		errs = append(errs, fielderr.New("Name", "is required"))
 	}
 	p, err := parseHostPattern(r.Host)
 	if err != nil {
-		errs = append(errs, err)
+		errs = append(errs, fielderr.Wrap("Host", err))
 	}
 	if c, params, err := canonicalPath(r.PathPrefix); err != nil || params || c != r.PathPrefix {
 		// A prefix that is not canonical ("/a//b", "/a/../b", "/a;x/",
 		// "/a%2Fb/") could never match a canonical request path, so it is
 		// a config mistake, not a route.
-		errs = append(errs, fmt.Errorf("path prefix %q must be a canonical absolute path", r.PathPrefix))
+		errs = append(errs, fielderr.New("PathPrefix", "%q must be a canonical absolute path (no //, . or .. segments, ';', '%%' escapes, ? or #)", r.PathPrefix))
 	}
-	for _, m := range r.Methods {
-		if !isToken(m) {
-			errs = append(errs, fmt.Errorf("method %q is not a valid HTTP method token", m))
-		}
-	}
+	errs = append(errs, ValidMethods("Methods", r.Methods))
 	if r.Auth < AuthRequired || r.Auth > AuthPublic {
-		errs = append(errs, fmt.Errorf("unknown auth mode %d", int(r.Auth)))
+		errs = append(errs, fielderr.New("Auth", "unknown auth mode %d", int(r.Auth)))
 	}
 	if r.Timeout < 0 {
-		errs = append(errs, fmt.Errorf("timeout %s is negative", r.Timeout))
+		errs = append(errs, fielderr.New("Timeout", "%s is negative (0 means the transport's response header timeout)", r.Timeout))
 	}
 	return p, errors.Join(errs...)
-}
-
-// isToken reports whether s is an RFC 9110 token (the grammar of a method).
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // cloneRoute copies r and its slices, so the caller's later edits cannot

@@ -47,20 +47,21 @@ type TransportOptions struct {
 // routed through a proxy nobody configured), and is shared mutable state
 // any imported package can change.
 func NewTransport(opts TransportOptions) *http.Transport {
+	d := DefaultTransportOptions()
 	dialer := &net.Dialer{
-		Timeout:   cmp.Or(opts.DialTimeout, 5*time.Second),
-		KeepAlive: cmp.Or(opts.KeepAlive, 30*time.Second),
+		Timeout:   cmp.Or(opts.DialTimeout, d.DialTimeout),
+		KeepAlive: cmp.Or(opts.KeepAlive, d.KeepAlive),
 	}
 	return &http.Transport{
 		Proxy:                 nil, // never from the environment; see above
 		DialContext:           dialer.DialContext,
 		TLSClientConfig:       opts.TLSClientConfig,
-		TLSHandshakeTimeout:   cmp.Or(opts.TLSHandshakeTimeout, 5*time.Second),
-		ResponseHeaderTimeout: cmp.Or(opts.ResponseHeaderTimeout, 30*time.Second),
-		IdleConnTimeout:       cmp.Or(opts.IdleConnTimeout, 90*time.Second),
-		ExpectContinueTimeout: cmp.Or(opts.ExpectContinueTimeout, time.Second),
-		MaxIdleConns:          cmp.Or(opts.MaxIdleConns, 512),
-		MaxIdleConnsPerHost:   cmp.Or(opts.MaxIdleConnsPerHost, 128),
+		TLSHandshakeTimeout:   cmp.Or(opts.TLSHandshakeTimeout, d.TLSHandshakeTimeout),
+		ResponseHeaderTimeout: cmp.Or(opts.ResponseHeaderTimeout, d.ResponseHeaderTimeout),
+		IdleConnTimeout:       cmp.Or(opts.IdleConnTimeout, d.IdleConnTimeout),
+		ExpectContinueTimeout: cmp.Or(opts.ExpectContinueTimeout, d.ExpectContinueTimeout),
+		MaxIdleConns:          cmp.Or(opts.MaxIdleConns, d.MaxIdleConns),
+		MaxIdleConnsPerHost:   cmp.Or(opts.MaxIdleConnsPerHost, d.MaxIdleConnsPerHost),
 		ForceAttemptHTTP2:     true,
 		// A proxy must not negotiate compression on the client's behalf:
 		// with compression enabled the transport would add

@@ -56,6 +56,7 @@ func (w *proxyWriter) WriteHeader(code int) {
 		return
 	}
 	w.settle()
+	w.c.Set(ctxUpstreamAuthored, true) // securityHeaders leaves it alone
 	if w.stream != nil && isEventStream(w.res.Header().Get("Content-Type")) {
 		w.stream.arm()
 	}
@@ -117,29 +118,5 @@ func (w *proxyWriter) settle() {
 	}
 	if allowed && w.informational {
 		w.s.cors.decorateActual(h, origin)
-	}
-}
-
-// allows reports whether origin is on the CORS allow-list.
-func (p *corsPolicy) allows(origin string) bool {
-	if origin == "" {
-		return false
-	}
-	_, ok := p.origins[origin]
-	return ok
-}
-
-// setsOnActual reports whether decorateActual sets header k (canonical
-// form); the list mirrors that function.
-func (p *corsPolicy) setsOnActual(k string) bool {
-	switch k {
-	case "Access-Control-Allow-Origin":
-		return true
-	case "Access-Control-Expose-Headers":
-		return p.exposed != ""
-	case "Access-Control-Allow-Credentials":
-		return p.credentials
-	default:
-		return false
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/authgate/gatewayd/gateway"
+	"github.com/authgate/gatewayd/gateway/gatewaytest"
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
@@ -18,7 +19,7 @@ import (
 // gateway's request ID, and the client sees exactly that ID even when the
 // upstream answers with its own.
 func TestRequestIDReachesUpstreamAndWinsOnTheResponse(t *testing.T) {
-	up := newPXUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+	up := gatewaytest.NewUpstream(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Request-Id", "upstream-chose-this")
 		w.WriteHeader(http.StatusOK)
 	})
@@ -28,7 +29,7 @@ func TestRequestIDReachesUpstreamAndWinsOnTheResponse(t *testing.T) {
 	if len(ids) != 1 || ids[0] == "upstream-chose-this" {
 		t.Fatalf("client saw X-Request-Id %q, want only the gateway's", ids)
 	}
-	if got := up.last(t).Header.Get("X-Request-Id"); got != ids[0] {
+	if got := up.Last(t).Header.Get("X-Request-Id"); got != ids[0] {
 		t.Fatalf("upstream got X-Request-Id %q, client %q", got, ids[0])
 	}
 }
@@ -39,7 +40,7 @@ func TestRequestIDReachesUpstreamAndWinsOnTheResponse(t *testing.T) {
 // gateway's CORS policy replaces the upstream's.
 func TestProxiedResponsesPassThroughWithoutDuplicates(t *testing.T) {
 	const origin = "https://app.example.com"
-	up := newPXUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+	up := gatewaytest.NewUpstream(t, func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		if r.URL.Path == "/own" {
 			h.Set("X-Content-Type-Options", "nosniff")
@@ -101,7 +102,7 @@ func pick(on bool, v string) []string {
 // response would otherwise take the 103 as the committed status).
 func TestEarlyHintsKeepTheFinalStatus(t *testing.T) {
 	const origin = "https://app.example.com"
-	up := newPXUpstream(t, func(w http.ResponseWriter, _ *http.Request) {
+	up := gatewaytest.NewUpstream(t, func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Link", "</app.css>; rel=preload; as=style")
 		w.WriteHeader(http.StatusEarlyHints)
 		w.Header().Set("Access-Control-Allow-Origin", "*")
