@@ -96,17 +96,17 @@ type AccessTokens struct {
 const MaxLeeway = 5 * time.Minute
 
 // Validate reports every problem with opts as joined *fielderr.Error
-// values: secrets shorter than MinSecretLength bytes (RFC 7518 §3.2),
+// values: secrets shorter than MinSecretLength characters (shortSecret),
 // a leeway outside 0–MaxLeeway, a negative TTL. Zero Issuer, Audience,
 // TTL and CacheSize take the defaults above; zero Leeway means none.
 func (opts TokenOptions) Validate() error {
 	var errs []error
-	if len(opts.Secret) < MinSecretLength {
-		errs = append(errs, fielderr.New("Secret", "must be at least %d bytes; %s", MinSecretLength, secretHint))
+	if shortSecret(opts.Secret) {
+		errs = append(errs, fielderr.New("Secret", "must be at least %d characters; %s", MinSecretLength, secretHint))
 	}
 	for i, s := range opts.PreviousSecrets {
-		if len(s) < MinSecretLength {
-			errs = append(errs, fielderr.New(fmt.Sprintf("PreviousSecrets[%d]", i), "must be at least %d bytes; %s", MinSecretLength, secretHint))
+		if shortSecret(s) {
+			errs = append(errs, fielderr.New(fmt.Sprintf("PreviousSecrets[%d]", i), "must be at least %d characters; %s", MinSecretLength, secretHint))
 		}
 	}
 	if opts.Leeway < 0 || opts.Leeway > MaxLeeway {

@@ -195,6 +195,9 @@ func TestShortSecretRefusesToStart(t *testing.T) {
 		{"empty secret", authcore.TokenOptions{}, false},
 		{"31 characters", authcore.TokenOptions{Secret: short}, false},
 		{"32 characters", authcore.TokenOptions{Secret: good}, true},
+		// 16 characters of 2 bytes: 32 bytes, but a promise in characters.
+		{"16 two-byte characters", authcore.TokenOptions{Secret: strings.Repeat("é", 16)}, false},
+		{"32 two-byte characters", authcore.TokenOptions{Secret: strings.Repeat("é", 32)}, true},
 		{"short previous secret", authcore.TokenOptions{Secret: good, PreviousSecrets: []string{testSecret, short}}, false},
 		{"previous equal to current", authcore.TokenOptions{Secret: good, PreviousSecrets: []string{good}}, true},
 	}

@@ -20,7 +20,7 @@ func TestShortSecretRefusesToStart(t *testing.T) {
 			}
 		})
 	}
-	want := "jwt.secret (JWT_SECRET): must be at least 32 bytes; generate one with: openssl rand -base64 48"
+	want := "jwt.secret (JWT_SECRET): must be at least 32 characters; generate one with: openssl rand -base64 48"
 	ps := loadProblems(t, "", envOf(map[string]string{"JWT_SECRET": "x"}))
 	if ps.Error() != want {
 		t.Errorf("message = %q, want %q", ps.Error(), want)
