@@ -196,7 +196,7 @@ func unhex(c byte) byte {
 }
 
 // CanonicalHost is host as the gateway matches it: ASCII lower-cased (RFC
-// 4343), port removed, one trailing dot removed (an FQDN names the same
+// 4343), port removed, trailing dots removed (an FQDN names the same
 // host). An IPv6 literal keeps its brackets. An already canonical host is
 // returned without allocating.
 func CanonicalHost(host string) string {
@@ -208,7 +208,10 @@ func CanonicalHost(host string) string {
 	} else if i := strings.LastIndexByte(h, ':'); i >= 0 && strings.IndexByte(h[:i], ':') < 0 {
 		h = h[:i] // "name:port"; a bare IPv6 literal has several colons
 	}
-	h = strings.TrimSuffix(h, ".")
+	// Every trailing dot, not just one: "a.." → "a." → "a" would make a
+	// second pass change the result, and the canonical host must be a
+	// fixed point (FuzzStripAndMatch found ".." → "." → "").
+	h = strings.TrimRight(h, ".")
 	for i := 0; i < len(h); i++ {
 		if 'A' <= h[i] && h[i] <= 'Z' {
 			return strings.ToLower(h)

@@ -174,6 +174,8 @@ func TestHostCanonicalized(t *testing.T) {
 		"api.example.com":     "api.example.com",
 		"API.Example.COM":     "api.example.com",
 		"api.example.com.":    "api.example.com",
+		"api.example.com..":   "api.example.com", // a fixed point, found by FuzzStripAndMatch
+		"..":                  "",
 		"api.example.com:443": "api.example.com",
 		"API.example.com.:80": "api.example.com",
 		"[::1]:8080":          "[::1]",
