@@ -166,8 +166,18 @@ func (f *Forwarder) fastEligible(r *http.Request) bool {
 	if r.ContentLength < 0 || r.ContentLength > fastBodyLimit {
 		return false // chunked or large: streamed by httputil
 	}
-	if r.ContentLength == 0 && r.Body != nil && r.Body != http.NoBody && r.ProtoMajor > 1 {
-		return false // an HTTP/2 body without a declared length
+	if r.ContentLength == 0 {
+		if r.Body != nil && r.Body != http.NoBody && r.ProtoMajor > 1 {
+			return false // an HTTP/2 body without a declared length
+		}
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch:
+		default:
+			// fasthttp would send "Content-Length: 0" where net/http
+			// sends none (DELETE, OPTIONS, ...); such requests are rare
+			// enough to leave to httputil rather than differ.
+			return false
+		}
 	}
 	return cleanQuery(r.URL.RawQuery)
 }
