@@ -70,7 +70,7 @@ type fastLeg struct {
 // periodic FlushInterval.
 func newFastLeg(targets []target, transport http.RoundTripper, flush time.Duration) *fastLeg {
 	t, ok := transport.(*http.Transport)
-	if !ok || t.DialContext == nil || t.Proxy != nil || flush > 0 || len(targets) == 0 {
+	if !fastLegSupported || !ok || t.DialContext == nil || t.Proxy != nil || flush > 0 || len(targets) == 0 {
 		return nil
 	}
 	l := &fastLeg{clients: make(map[string]*fasthttp.HostClient), headerTimeout: t.ResponseHeaderTimeout}

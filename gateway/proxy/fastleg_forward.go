@@ -222,6 +222,16 @@ func (f *Forwarder) exchange(hc *fasthttp.HostClient, c *fastCall, w http.Respon
 	}
 	conn := cc.Conn()
 	reused := !cc.LastUseTime().IsZero()
+	for reused && !idleConnClean(conn) {
+		// Closed by the upstream, or holding bytes nobody asked for:
+		// never used again (idleConnClean).
+		hc.CloseConn(cc)
+		if cc, err = hc.AcquireConn(0, false); err != nil {
+			return false, err
+		}
+		conn = cc.Conn()
+		reused = !cc.LastUseTime().IsZero()
+	}
 	keep := false
 	defer func() {
 		if keep {
@@ -233,7 +243,13 @@ func (f *Forwarder) exchange(hc *fasthttp.HostClient, c *fastCall, w http.Respon
 	ctx := r.Context()
 	if ctx.Done() != nil {
 		stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(aLongTimeAgo) })
-		defer stop()
+		defer func() {
+			if !stop() {
+				// The client left: the deadline may be poisoned, or be
+				// about to be; such a connection is never pooled.
+				keep = false
+			}
+		}()
 	}
 
 	var deadline time.Time
@@ -300,7 +316,11 @@ func (f *Forwarder) exchange(hc *fasthttp.HostClient, c *fastCall, w http.Respon
 	f.applyResponseOptions(w.Header())
 	if noBody {
 		w.WriteHeader(code)
-		keep = !resp.ConnectionClose() && br.Buffered() == 0
+		// Not pooled: an upstream that sends a body anyway (a HEAD
+		// handler writing one, a 204 with content) would have it read as
+		// the next request's response, possibly another user's. net/http
+		// notices such bytes on an idle connection; fasthttp's pool does
+		// not, so these rare responses cost a new connection instead.
 		return false, nil
 	}
 	resp.StreamBody = true

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
@@ -320,5 +321,45 @@ func TestFastLegDoesNotPoolDesyncedConnection(t *testing.T) {
 		if got := rec.Body.String(); got != "r0" {
 			t.Fatalf("request %d: body %q, want the first answer of a fresh connection", i, got)
 		}
+	}
+}
+
+// TestFastLegDropsConnectionWithUnsolicitedBytes: bytes an upstream sends
+// on a connection after its response was complete (here a forged second
+// response) are never read as the answer to a later request, which may be
+// another user's: the connection is closed, as net/http's Transport does
+// ("Unsolicited response received on idle HTTP channel").
+func TestFastLegDropsConnectionWithUnsolicitedBytes(t *testing.T) {
+	firstDone, junkSent := make(chan struct{}), make(chan struct{})
+	var tainted atomic.Bool
+	u, conns := rawUpstream(t, func(c net.Conn, n int) bool {
+		_, _ = fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nr%d", n)
+		if n == 0 && tainted.CompareAndSwap(false, true) {
+			select {
+			case <-firstDone:
+				_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nSMUGGLED")
+			case <-time.After(10 * time.Second):
+			}
+			close(junkSent)
+		}
+		return true
+	})
+	route := proxy.Route{Name: "r", PathPrefix: "/", Upstreams: []*url.URL{mustURL(t, u)}}
+	fwd := proxy.NewForwarder(&route, newTransport(t, proxy.TransportOptions{}), proxy.ForwarderOptions{})
+	for i := range 2 {
+		rec := httptest.NewRecorder()
+		if err := fwd.Forward(rec, newRequest(t, "GET", "/a")); err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		if got := rec.Body.String(); got != "r0" {
+			t.Fatalf("request %d: body %q, want the first answer of a fresh connection", i, got)
+		}
+		if i == 0 {
+			close(firstDone)
+			<-junkSent
+		}
+	}
+	if n := conns.Load(); n != 2 {
+		t.Errorf("connections = %d, want 2 (the tainted one dropped)", n)
 	}
 }
