@@ -23,6 +23,7 @@ func serve(ctx context.Context, configPath string, e env) int {
 		return 1
 	}
 	log := newLogger(cfg.Log, e.stderr)
+	setProxyGCPercent(e.getenv, log) // gc.go (issue 14)
 	if err := serveConfig(ctx, cfg, log, nil); err != nil {
 		log.Error("gatewayd stopped", "err", err)
 		return 1
