@@ -125,7 +125,7 @@ func cannedUpstream(b *testing.B) string {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = ln.Close() })
-	const res = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"ok\":true}"
+	res := []byte("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"ok\":true}")
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -141,7 +141,7 @@ func cannedUpstream(b *testing.B) string {
 						return
 					}
 					if len(line) <= 2 { // "\r\n": the end of a request head
-						if _, err := io.WriteString(c, res); err != nil {
+						if _, err := c.Write(res); err != nil {
 							return
 						}
 					}

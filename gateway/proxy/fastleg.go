@@ -92,7 +92,11 @@ func newFastLeg(targets []target, transport http.RoundTripper, flush time.Durati
 			// error type (*net.OpError "dial"), so health marking and the
 			// 502 mapping do not change.
 			Dial: func(addr string) (net.Conn, error) {
-				return dial(context.Background(), "tcp", addr)
+				c, err := dial(context.Background(), "tcp", addr)
+				if err != nil {
+					return nil, err
+				}
+				return newPeekConn(c), nil
 			},
 			// net/http has no per-host cap either; the limit that matters
 			// is the listener's and the upstream's.

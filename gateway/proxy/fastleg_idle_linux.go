@@ -9,6 +9,29 @@ import (
 // MSG_DONTWAIT; elsewhere every request takes httputil.
 const fastLegSupported = true
 
+// peekConn is an upstream connection of the fast leg with what
+// idleConnClean needs prepared once, when it is dialed, instead of on
+// every request.
+type peekConn struct {
+	net.Conn
+	raw   syscall.RawConn // nil if the connection has no file descriptor
+	check func(fd uintptr) bool
+	buf   [1]byte
+	clean bool
+}
+
+// newPeekConn wraps a freshly dialed connection.
+func newPeekConn(c net.Conn) net.Conn {
+	pc := &peekConn{Conn: c}
+	if sc, ok := c.(syscall.Conn); ok {
+		if raw, err := sc.SyscallConn(); err == nil {
+			pc.raw = raw
+		}
+	}
+	pc.check = pc.peek
+	return pc
+}
+
 // idleConnClean reports whether a pooled connection can carry a request:
 // nothing is waiting to be read on it and the upstream has not closed it.
 //
@@ -18,35 +41,25 @@ const fastLegSupported = true
 // channel", the connection is closed). fasthttp's pool has no such reader.
 // Without this check, bytes an upstream sent after a response's framing
 // would be read as the next request's response, which may be another
-// user's request. One non-blocking peek per reused connection, no
-// goroutine.
+// user's request. One non-blocking peek per reused connection: no
+// goroutine, no allocation.
 func idleConnClean(conn net.Conn) bool {
-	sc, ok := conn.(syscall.Conn)
-	if !ok {
+	pc, ok := conn.(*peekConn)
+	if !ok || pc.raw == nil {
 		return false
 	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
+	pc.clean = false
+	if err := pc.raw.Read(pc.check); err != nil {
 		return false
 	}
-	var peek peekResult
-	if err := rc.Read(peek.check); err != nil {
-		return false
-	}
-	return peek.clean
+	return pc.clean
 }
 
-// peekResult is the outcome of one non-blocking MSG_PEEK.
-type peekResult struct {
-	buf   [1]byte
-	clean bool
-}
-
-// check peeks at fd without waiting: EAGAIN means nothing pending (clean);
-// 0 bytes means the peer closed; any byte is unsolicited. It never asks the
-// poller to wait (returns true).
-func (p *peekResult) check(fd uintptr) bool {
-	n, _, err := syscall.Recvfrom(int(fd), p.buf[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-	p.clean = n < 0 && (err == syscall.EAGAIN || err == syscall.EWOULDBLOCK)
+// peek looks at fd without waiting: EAGAIN means nothing pending (clean);
+// 0 bytes means the peer closed; any byte is unsolicited. It never asks
+// the poller to wait (returns true).
+func (pc *peekConn) peek(fd uintptr) bool {
+	n, _, err := syscall.Recvfrom(int(fd), pc.buf[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+	pc.clean = n < 0 && (err == syscall.EAGAIN || err == syscall.EWOULDBLOCK)
 	return true
 }

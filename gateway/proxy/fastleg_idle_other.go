@@ -8,4 +8,6 @@ import "net"
 // blocking: every request takes httputil there.
 const fastLegSupported = false
 
+func newPeekConn(c net.Conn) net.Conn { return c }
+
 func idleConnClean(net.Conn) bool { return false }
