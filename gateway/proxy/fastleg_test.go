@@ -181,6 +181,9 @@ func TestFastLegResponsesMatchHttputil(t *testing.T) {
 			if gs != ws || gb != wb || !reflect.DeepEqual(gh, wh) || !reflect.DeepEqual(gt, wt) {
 				t.Errorf("fast leg: %d %v %q trailer %v\nhttputil: %d %v %q trailer %v", gs, gh, gb, gt, ws, wh, wb, wt)
 			}
+			if tc.name == "trailers" && gt.Get("X-Checksum") != "abc" {
+				t.Errorf("trailer X-Checksum = %q, want abc", gt.Get("X-Checksum"))
+			}
 		})
 	}
 }
