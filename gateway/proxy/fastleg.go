@@ -37,19 +37,26 @@ import (
 // fast leg, but streamed and flushed as httputil flushes them: fasthttp
 // exposes every response body as a stream here, and the copy decides from
 // the response headers, before reading the body, whether to flush.
+//
+// Of fasthttp, the fast leg uses the HostClient's connection pool and its
+// pooled buffers, Request.Write, ResponseHeader.Read and the response body
+// stream (chunked decoding included). The round trip itself (exchange) is
+// the gateway's, not HostClient.Do: Do's timeout would stay armed while a
+// stream is read, cutting SSE, and Do would neither forward 1xx responses
+// nor check a pooled connection before reuse (idleConnClean).
 
 // fastBodyLimit is the largest request body the fast leg buffers. Larger
 // (or chunked) bodies are streamed by the httputil path instead, so the
 // gateway never holds more than this per request.
 const fastBodyLimit = 64 << 10
 
-// fastReadBufferSize is the per-connection read buffer, which also bounds
+// fastReadBufferSize is the read buffer of a request in flight, which also bounds
 // the response header block: fasthttp fails a response whose headers do
 // not fit (502). net/http allows up to 10 MB; 64 KiB is 8–16× nginx's
 // default proxy_buffer_size, which fails the same way.
 const fastReadBufferSize = 64 << 10
 
-// fastWriteBufferSize is the per-connection write buffer: a typical
+// fastWriteBufferSize is the write buffer of a request in flight: a typical
 // request head plus a small body in one write.
 const fastWriteBufferSize = 16 << 10
 
