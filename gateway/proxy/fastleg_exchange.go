@@ -52,7 +52,7 @@ func (f *Forwarder) exchange(hc *fasthttp.HostClient, c *fastCall, w http.Respon
 	}()
 	ctx := r.Context()
 	if ctx.Done() != nil {
-		stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(aLongTimeAgo) })
+		stop := context.AfterFunc(ctx, abortFunc(conn))
 		defer func() {
 			if !stop() {
 				// The client left: the deadline may be poisoned, or be

@@ -16,6 +16,7 @@ type peekConn struct {
 	net.Conn
 	raw   syscall.RawConn // nil if the connection has no file descriptor
 	check func(fd uintptr) bool
+	abort func() // unblocks a pending read or write (abortFunc)
 	buf   [1]byte
 	clean bool
 }
@@ -29,7 +30,18 @@ func newPeekConn(c net.Conn) net.Conn {
 		}
 	}
 	pc.check = pc.peek
+	pc.abort = func() { _ = pc.Conn.SetDeadline(aLongTimeAgo) }
 	return pc
+}
+
+// abortFunc returns a function that unblocks conn's pending read or write,
+// for context.AfterFunc; for a fast-leg connection it was built once, at
+// dial time.
+func abortFunc(conn net.Conn) func() {
+	if pc, ok := conn.(*peekConn); ok {
+		return pc.abort
+	}
+	return func() { _ = conn.SetDeadline(aLongTimeAgo) }
 }
 
 // idleConnClean reports whether a pooled connection can carry a request:

@@ -11,3 +11,7 @@ const fastLegSupported = false
 func newPeekConn(c net.Conn) net.Conn { return c }
 
 func idleConnClean(net.Conn) bool { return false }
+
+func abortFunc(conn net.Conn) func() {
+	return func() { _ = conn.SetDeadline(aLongTimeAgo) }
+}
