@@ -6,7 +6,7 @@ LDFLAGS  := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 10s
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: all build deps test test-unit fuzz lint demo bench clean
+.PHONY: all build deps test test-unit fuzz lint demo bench bench-smoke clean
 
 all: build
 
@@ -20,6 +20,12 @@ build:
 test: deps
 	$(GO) run ./cmd/testenv -- $(GO) test -race -count=1 -timeout 15m ./...
 	$(MAKE) --no-print-directory fuzz
+	$(MAKE) --no-print-directory bench-smoke
+
+## bench-smoke: the forwarder and whole-hop benchmarks, 100 iterations
+## each, so they keep compiling and running; never a timed assertion
+bench-smoke:
+	$(GO) run ./cmd/testenv -- $(GO) test -run '^$$' -bench 'ProxyHop|Forward' -benchtime 100x ./gateway ./gateway/proxy
 
 ## deps: install nginx, PostgreSQL and redis-server if missing (root +
 ## apt-get), else print the install line and fail; instant when present

@@ -16,13 +16,19 @@
 # /proc/<pid>/stat before and after each run: gatewayd for (d)/(e), nginx's
 # master+workers for (b), nginx + gatewayd for (c), bareproxy for (f).
 #
+# Then the single-connection latency of SINGLE_CONFIGS (wrk -t1 -c1), and
+# the allocations per authenticated hop from `go test -bench ProxyHop`;
+# one table holds the issue-14 ratios: (e)/(c), (e)/(b), allocations.
+#
 # Every request carries the same "Authorization: Bearer <token>" header, so
 # all configurations move the same bytes.
 #
 # Usage: bench/run.sh
 #        ROUNDS=5 DURATION=20s bench/run.sh
 #        CONFIGS="c e" bench/run.sh
-#        GO_RUNTIME_ENV="GOGC=400" bench/run.sh   (for gatewayd and bareproxy)
+#        GO_RUNTIME_ENV="GOGC=100" bench/run.sh   (for gatewayd and bareproxy)
+#        SINGLE_CONFIGS="" ALLOCS=0 bench/run.sh  (skip the single-connection
+#                                                 runs and the allocation count)
 # Output: a table on stdout and in $OUT (default bench/results.md).
 # Needs wrk, nginx (with auth_request) and curl; as root on Debian it
 # installs missing ones with apt-get, otherwise it says what to install.
@@ -34,6 +40,12 @@ WARMUP=${WARMUP:-2s}
 CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
 CONFIGS=${CONFIGS:-a b c d e f}
+# Single-connection latency (issue 14): wrk -t1 -c1 on these configs,
+# alternating, SINGLE_DURATION per run, ROUNDS rounds; "" skips it.
+SINGLE_CONFIGS=${SINGLE_CONFIGS-b e}
+SINGLE_DURATION=${SINGLE_DURATION:-5s}
+# Allocations per authenticated hop, from the Go benchmark; 0 skips it.
+ALLOCS=${ALLOCS:-1}
 GO_RUNTIME_ENV=${GO_RUNTIME_ENV:-}
 GO=${GO:-go}
 
@@ -145,7 +157,7 @@ TOKEN=$(printf '%s' "$resp" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
 pick_port; NG_PLAIN=127.0.0.1:$PORT
 pick_port; NG_AUTH=127.0.0.1:$PORT
 sed -e "s|server 127\.0\.0\.1:8080;|server $GW;|" -e "s|server 127\.0\.0\.1:9000;|server $UP;|" \
-	-e "s|listen 80;|listen $NG_AUTH;|" deploy/nginx/gateway-auth-request.conf >"$work/gateway-auth-request.conf"
+	-e "s|listen 80\( default_server\)\{0,1\};|listen $NG_AUTH;|" deploy/nginx/gateway-auth-request.conf >"$work/gateway-auth-request.conf"
 for want in "server $GW;" "server $UP;" "listen $NG_AUTH;"; do
 	[ "$(grep -cF "$want" "$work/gateway-auth-request.conf")" = 1 ] ||
 		die "deploy/nginx/gateway-auth-request.conf changed: could not set '$want'"
@@ -224,11 +236,12 @@ parse() {
 	END { printf "%d %.0f %.3f %.3f %d\n", req, rps, p50, p99, bad }' "$1"
 }
 
-# run CONFIG DURATION: one wrk run; prints "rps p50 p99 cpu_us requests".
+# run CONFIG DURATION [THREADS CONNS]: one wrk run; prints "rps p50 p99
+# cpu_us requests".
 run() {
 	local c=$1 out="$work/wrk.out" before after req rps p50 p99 bad cpu=-
 	before=$(ticks ${CPU_PIDS[$c]})
-	wrk -t"$THREADS" -c"$CONNS" -d"$2" --timeout 5s --latency \
+	wrk -t"${3:-$THREADS}" -c"${4:-$CONNS}" -d"$2" --timeout 5s --latency \
 		-H "Authorization: Bearer $TOKEN" "${URL[$c]}" >"$out"
 	after=$(ticks ${CPU_PIDS[$c]})
 	read -r req rps p50 p99 bad < <(parse "$out")
@@ -252,24 +265,50 @@ for r in $(seq 1 "$ROUNDS"); do
 		echo "bench: round $r ($c) ${NAME[$c]}: $line" >&2
 	done
 done
+single="$work/single.txt"
+: >"$single"
+for r in $(seq 1 "$ROUNDS"); do
+	for c in $SINGLE_CONFIGS; do
+		line=$(run "$c" "$SINGLE_DURATION" 1 1)
+		echo "$c $r $line" >>"$single"
+		echo "bench: round $r ($c) single connection: $line" >&2
+	done
+done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# median CONFIG FIELD: median of a column of results.txt ("-" stays "-").
+# Allocations per authenticated hop: the gateway alone, against an
+# upstream that allocates nothing (gateway/proxy_bench_test.go).
+ALLOCS_PER_HOP=n/a
+if [ "$ALLOCS" != 0 ]; then
+	ALLOCS_PER_HOP=$("$GO" test -run '^$' -bench '^BenchmarkProxyHop$' -benchmem -benchtime 2000x ./gateway 2>/dev/null |
+		awk '/^BenchmarkProxyHop/ { for (i = 1; i < NF; i++) if ($(i + 1) == "allocs/op") print $i }')
+	ALLOCS_PER_HOP=${ALLOCS_PER_HOP:-n/a}
+fi
+
+# median CONFIG FIELD [FILE]: median of a column of results.txt ("-"
+# stays "-").
 median() {
-	awk -v c="$1" -v f="$2" '$1 == c { print $f }' "$results" | sort -g |
+	awk -v c="$1" -v f="$2" '$1 == c { print $f }' "${3:-$results}" | sort -g |
 		awk '{ v[NR] = $1 } END {
 			if (NR == 0 || v[1] == "-") { print "-"; exit }
 			if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-declare -A RPS P50 P99 CPU
+declare -A RPS P50 P99 CPU P50_1
 for c in $CONFIGS; do
 	RPS[$c]=$(median "$c" 3); P50[$c]=$(median "$c" 4); P99[$c]=$(median "$c" 5); CPU[$c]=$(median "$c" 6)
 done
+for c in $SINGLE_CONFIGS; do P50_1[$c]=$(median "$c" 4 "$single"); done
 
 # ratio X Y: throughput of X over Y as "0.00×", "n/a" if one is missing.
 ratio() {
 	if [ -z "${RPS[$1]:-}" ] || [ -z "${RPS[$2]:-}" ]; then echo n/a; return; fi
 	awk -v x="${RPS[$1]}" -v y="${RPS[$2]}" 'BEGIN { printf "%.2f×", x / y }'
+}
+# quotient X Y: X/Y as "0.00×", "n/a" if either is missing or "-".
+quotient() {
+	case "$1$2" in "" | *-* | *n/a*) echo n/a; return ;; esac
+	[ -n "$1" ] && [ -n "$2" ] || { echo n/a; return; }
+	awk -v x="$1" -v y="$2" 'BEGIN { if (y == 0) print "n/a"; else printf "%.2f×", x / y }'
 }
 verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN {
 	if (v == "n/a" || v == "-" || v == "") { print "n/a"; exit }
@@ -290,18 +329,34 @@ verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN {
 	done
 	echo
 	e_c=$(ratio e c); e_d=$(ratio e d); e_b=$(ratio e b); e_f=$(ratio e f)
-	echo "| target | measured | |"
+	cpu_e_c=$(quotient "${CPU[e]:-}" "${CPU[c]:-}"); cpu_e_b=$(quotient "${CPU[e]:-}" "${CPU[b]:-}")
+	p50_e_b=$(quotient "${P50_1[e]:-}" "${P50_1[b]:-}")
+	if [ -n "$SINGLE_CONFIGS" ]; then
+		echo "Single connection (wrk -t1 -c1, $SINGLE_DURATION per run, medians):"
+		echo
+		echo "| config | req/s | p50 ms | p99 ms |"
+		echo "|---|---:|---:|---:|"
+		for c in $SINGLE_CONFIGS; do
+			echo "| ($c) ${NAME[$c]} | $(median "$c" 3 "$single") | ${P50_1[$c]} | $(median "$c" 5 "$single") |"
+		done
+		echo
+	fi
+	echo "| target (issue 14) | measured | |"
 	echo "|---|---:|---|"
-	echo "| (e) ≥ 1.0× throughput of (c) | ${e_c} | $(verdict "${e_c%×}" 1.0 '>=') |"
-	echo "| (e) ≥ 0.9× throughput of (d) | ${e_d} | $(verdict "${e_d%×}" 0.9 '>=') |"
-	echo "| (e) ≤ 40 CPU-µs/request | ${CPU[e]:-n/a} | $(verdict "${CPU[e]:-n/a}" 40 '<=') |"
-	echo "| (e) vs (b) nginx plain proxy | ${e_b} | info |"
-	echo "| (e) vs (f) bare Go ReverseProxy | ${e_f} | info |"
+	echo "| (e)/(c) throughput ≥ 1.3× | ${e_c} | $(verdict "${e_c%×}" 1.3 '>=') |"
+	echo "| (e)/(c) CPU per request ≤ 0.7× | ${cpu_e_c} | $(verdict "${cpu_e_c%×}" 0.7 '<=') |"
+	echo "| (e)/(b) CPU per request ≤ 2.5× | ${cpu_e_b} | $(verdict "${cpu_e_b%×}" 2.5 '<=') |"
+	echo "| (e)/(b) single-connection p50 ≤ 1.1× | ${p50_e_b} | $(verdict "${p50_e_b%×}" 1.1 '<=') |"
+	echo "| allocations per authenticated hop ≤ 40 (\`BenchmarkProxyHop\`) | ${ALLOCS_PER_HOP} | $(verdict "$ALLOCS_PER_HOP" 40 '<=') |"
+	echo "| (e)/(d) throughput ≥ 0.9× (the token check is cheap) | ${e_d} | $(verdict "${e_d%×}" 0.9 '>=') |"
+	echo "| (e)/(b) throughput | ${e_b} | info |"
+	echo "| (e)/(f) throughput, against a bare Go ReverseProxy | ${e_f} | info |"
 	echo
 	echo "<details><summary>every run (config round req/s p50 p99 CPU-µs/req requests)</summary>"
 	echo
 	echo '```'
 	cat "$results"
+	[ -s "$single" ] && sed 's/^\([a-f]\) /\1-single /' "$single"
 	echo '```'
 	echo "</details>"
 } | tee "$OUT"

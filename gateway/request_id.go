@@ -27,8 +27,11 @@ func (s *Server) assignRequestID(next echo.HandlerFunc) echo.HandlerFunc {
 		if !saneRequestID(id) {
 			id = newRequestID()
 		}
-		r.Header.Set(echo.HeaderXRequestID, id)
-		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		// One value slice for both headers (capacity 1: an append to
+		// either copies, so they cannot change each other).
+		v := []string{id}
+		r.Header[echo.HeaderXRequestID] = v
+		c.Response().Header()[echo.HeaderXRequestID] = v
 		c.Set(ctxRequestID, id)
 		return next(c)
 	}

@@ -12,17 +12,28 @@ import (
 // with withCSP.
 const defaultCSP = "default-src 'none'; frame-ancestors 'none'"
 
+// The security header values, shared by every response: an http.Header
+// value slice is only ever replaced or appended to (capacity 1, so an
+// append copies), never written in place, and sharing saves four
+// allocations per request (issue 14).
+var (
+	nosniffValue    = []string{"nosniff"}
+	denyValue       = []string{"DENY"}
+	noReferrerValue = []string{"no-referrer"}
+	defaultCSPValue = []string{defaultCSP}
+)
+
 // setSecurityHeaders writes the headers every gateway-generated response
 // carries. It is idempotent so the error renderer can call it again.
 func setSecurityHeaders(h http.Header) {
 	// Stop browsers from sniffing JSON into HTML/script (XSS via MIME
 	// confusion), from framing our responses (clickjacking), and from
 	// leaking URLs (which may hold tokens) in Referer.
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "no-referrer")
+	h["X-Content-Type-Options"] = nosniffValue
+	h["X-Frame-Options"] = denyValue
+	h["Referrer-Policy"] = noReferrerValue
 	if h.Get("Content-Security-Policy") == "" {
-		h.Set("Content-Security-Policy", defaultCSP)
+		h["Content-Security-Policy"] = defaultCSPValue
 	}
 }
 

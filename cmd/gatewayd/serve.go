@@ -31,6 +31,7 @@ func serve(ctx context.Context, configPath string, e env) int {
 	// Process-wide like the above, so set here and not in servePlan,
 	// which tests and the demo run inside other processes.
 	setMemoryLimit(p.cfg.Password, e.getenv, log)
+	setProxyGCPercent(e.getenv, log) // gc.go (issue 14)
 	if err := servePlan(ctx, p, log, nil); err != nil {
 		log.Error("gatewayd stopped", "err", err)
 		return 1

@@ -14,8 +14,19 @@
 // fully authorized before Forward is called, or it is never forwarded.
 //
 // Everything expensive (host maps, prefix tables, the header namespace, the
-// httputil.ReverseProxy) is built once at construction, so the per-request
-// path costs microseconds.
+// httputil.ReverseProxy, the connection pools) is built once at
+// construction, so the per-request path costs microseconds.
+//
+// # Two upstream legs, one request shape
+//
+// Plain HTTP/1.1 requests with a known body of at most 64 KiB go to http
+// upstreams over fasthttp's connection pool, synchronously on the
+// handler's goroutine (fastleg.go, issue 14); everything else (upgrades,
+// Expect, TE, chunked or larger bodies, https upstreams) goes through
+// httputil.ReverseProxy and net/http's Transport. Both legs send a request
+// shaped by the same code (hop-by-hop removal, rewrite, the outbound hook),
+// and a differential test holds them to the same bytes at the upstream and
+// the same response at the client. The client side is net/http either way.
 //
 // # Paths
 //

@@ -26,14 +26,23 @@ func (f *Forwarder) setForwarded(in, out *http.Request) {
 		trusted = f.isTrusted(peer)
 	}
 
+	// One backing array for the five values this hop sets: one
+	// allocation instead of five (issue 14). Each header gets a
+	// capacity-1 window, so an append by anyone later copies.
+	vals := new([5]string)
+	set := func(i int, name, v string) {
+		vals[i] = v
+		out.Header[name] = vals[i : i+1 : i+1]
+	}
+
 	var peerStr string
 	if peer.IsValid() {
-		peerStr = peer.String()
+		peerStr = peerString(in.RemoteAddr, peer)
 		xff := peerStr
 		if prior := in.Header["X-Forwarded-For"]; trusted && len(prior) > 0 {
 			xff = strings.Join(prior, ", ") + ", " + xff
 		}
-		out.Header["X-Forwarded-For"] = []string{xff}
+		set(0, "X-Forwarded-For", xff)
 	}
 
 	proto := "http"
@@ -43,7 +52,7 @@ func (f *Forwarder) setForwarded(in, out *http.Request) {
 	if v := in.Header.Get("X-Forwarded-Proto"); trusted && (strings.EqualFold(v, "https") || strings.EqualFold(v, "http")) {
 		proto = strings.ToLower(v)
 	}
-	out.Header["X-Forwarded-Proto"] = []string{proto}
+	set(1, "X-Forwarded-Proto", proto)
 
 	host, port := forwardedHostPort(in.Host)
 	if v := in.Header.Get("X-Forwarded-Port"); trusted && validPort(v) {
@@ -58,16 +67,16 @@ func (f *Forwarder) setForwarded(in, out *http.Request) {
 		}
 	}
 	if host != "" {
-		out.Header["X-Forwarded-Host"] = []string{host}
+		set(2, "X-Forwarded-Host", host)
 	}
-	out.Header["X-Forwarded-Port"] = []string{port}
+	set(3, "X-Forwarded-Port", port)
 
 	fwd := forwardedElement(peer, peerStr, host, proto)
 	if prior := in.Header["Forwarded"]; trusted && len(prior) > 0 {
 		// RFC 7239 §4: each proxy appends its element to the list.
 		fwd = strings.Join(prior, ", ") + ", " + fwd
 	}
-	out.Header["Forwarded"] = []string{fwd}
+	set(4, "Forwarded", fwd)
 
 	if !trusted {
 		// Many upstreams (nginx realip, frameworks) treat X-Real-Ip as the
@@ -81,6 +90,19 @@ func (f *Forwarder) setForwarded(in, out *http.Request) {
 			delete(out.Header, k)
 		}
 	}
+}
+
+// peerString is peer.String() without allocating in the common case: an
+// IPv4 peer's RemoteAddr ("a.b.c.d:port") starts with that very text,
+// which is confirmed digit by digit on the stack before it is reused.
+func peerString(remoteAddr string, peer netip.Addr) string {
+	if i := strings.LastIndexByte(remoteAddr, ':'); peer.Is4() && i > 0 {
+		var buf [len("255.255.255.255")]byte
+		if s := remoteAddr[:i]; string(peer.AppendTo(buf[:0])) == s {
+			return s
+		}
+	}
+	return peer.String()
 }
 
 // forwardedElement is this hop's RFC 7239 element. The usual case (IPv4

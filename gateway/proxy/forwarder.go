@@ -72,6 +72,8 @@ type Forwarder struct {
 	now       func() time.Time
 	hide      bool
 	secure    bool
+	buffers   *bufferPool
+	fast      *fastLeg // nil: every request takes httputil (fastleg.go)
 }
 
 // NewForwarder builds the reverse proxy for route. transport is normally
@@ -114,6 +116,8 @@ func NewForwarder(route *Route, transport http.RoundTripper, opts ForwarderOptio
 		}
 		f.targets = append(f.targets, target{url: u, health: h})
 	}
+	f.buffers = new(bufferPool)
+	f.fast = newFastLeg(f.targets, transport, opts.FlushInterval)
 	errorLog := opts.ErrorLog
 	if errorLog == nil {
 		errorLog = log.New(io.Discard, "", 0)
@@ -123,7 +127,7 @@ func NewForwarder(route *Route, transport http.RoundTripper, opts ForwarderOptio
 		Transport:     upstreamTransport{f},
 		FlushInterval: opts.FlushInterval,
 		ErrorLog:      errorLog,
-		BufferPool:    new(bufferPool),
+		BufferPool:    f.buffers,
 		ErrorHandler:  captureError,
 	}
 	if f.hide || f.secure {
@@ -183,6 +187,12 @@ func (f *Forwarder) Forward(w http.ResponseWriter, r *http.Request) error {
 			// the rest of the body is never read.
 			r.Body = http.MaxBytesReader(w, r.Body, f.maxBody)
 		}
+	}
+	if f.fastEligible(r) {
+		if err := f.forwardFast(w, r); err != nil {
+			return fmt.Errorf("proxy: route %q: %w", f.route.Name, err)
+		}
+		return nil
 	}
 	var body *clientBody
 	if r.Body != nil && r.Body != http.NoBody {

@@ -119,36 +119,38 @@ func (p *HeaderPolicy) Strip(h http.Header) {
 // makes the upstream see less identity, never a different one. Empty
 // values and an empty role list are left out too.
 func (p *HeaderPolicy) Inject(h http.Header, userID, email string, roles []string) {
-	setSafe(h, p.names.UserID, userID)
-	setSafe(h, p.names.Email, email)
+	// One backing array for the three values: one allocation instead of
+	// three (issue 14); capacity-1 windows, so a later append copies.
+	vals := new([3]string)
+	set := func(i int, name, v string) {
+		vals[i] = v
+		h[name] = vals[i : i+1 : i+1]
+	}
+	if userID != "" && isSafeValue(userID) {
+		set(0, p.names.UserID, userID)
+	}
+	if email != "" && isSafeValue(email) {
+		set(1, p.names.Email, email)
+	}
 	n := 0
 	for _, r := range roles {
 		if isSafeRole(r) {
 			n++
 		}
 	}
-	if n == 0 {
-		return
-	}
-	if n == len(roles) {
-		h[p.names.Roles] = []string{strings.Join(roles, ",")}
-		return
-	}
-	safe := make([]string, 0, n)
-	for _, r := range roles {
-		if isSafeRole(r) {
-			safe = append(safe, r)
+	switch {
+	case n == 0:
+	case n == len(roles):
+		set(2, p.names.Roles, strings.Join(roles, ","))
+	default:
+		safe := make([]string, 0, n)
+		for _, r := range roles {
+			if isSafeRole(r) {
+				safe = append(safe, r)
+			}
 		}
+		set(2, p.names.Roles, strings.Join(safe, ","))
 	}
-	h[p.names.Roles] = []string{strings.Join(safe, ",")}
-}
-
-// setSafe sets h[name] = v if v is a non-empty, control-free value.
-func setSafe(h http.Header, name, v string) {
-	if v == "" || !isSafeValue(v) {
-		return
-	}
-	h[name] = []string{v}
 }
 
 func isSafeRole(r string) bool {

@@ -41,20 +41,33 @@ func captureError(w http.ResponseWriter, _ *http.Request, err error) {
 
 // modifyResponse applies the response-header options.
 func (f *Forwarder) modifyResponse(res *http.Response) error {
+	f.applyResponseOptions(res.Header)
+	return nil
+}
+
+// Shared values of the response options; http.Header values are never
+// modified in place, so one slice serves every response.
+var (
+	nosniff = []string{"nosniff"}
+	deny    = []string{"DENY"}
+)
+
+// applyResponseOptions applies the response-header options to the
+// upstream's header h (both legs).
+func (f *Forwarder) applyResponseOptions(h http.Header) {
 	if f.hide {
 		// Version banners only help an attacker pick exploits.
-		res.Header.Del("Server")
-		res.Header.Del("X-Powered-By")
+		delete(h, "Server")
+		delete(h, "X-Powered-By")
 	}
 	if f.secure {
-		if _, ok := res.Header["X-Content-Type-Options"]; !ok {
-			res.Header["X-Content-Type-Options"] = []string{"nosniff"}
+		if _, ok := h["X-Content-Type-Options"]; !ok {
+			h["X-Content-Type-Options"] = nosniff
 		}
-		if _, ok := res.Header["X-Frame-Options"]; !ok {
-			res.Header["X-Frame-Options"] = []string{"DENY"}
+		if _, ok := h["X-Frame-Options"]; !ok {
+			h["X-Frame-Options"] = deny
 		}
 	}
-	return nil
 }
 
 // copyBufferSize matches io.Copy's buffer size, which ReverseProxy would
