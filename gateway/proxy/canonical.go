@@ -82,8 +82,6 @@ func canonicalPath(p string) (string, bool, error) {
 				return "", false, pathError("encoded slash (%2F) in a segment")
 			case c == '\\':
 				return "", false, pathError("encoded backslash (%5C)")
-			case c == '%' && i+2 < len(p) && isHex(p[i+1]) && isHex(p[i+2]):
-				return "", false, pathError("double encoding (%25 followed by an escape)")
 			case c == ';':
 				params = true
 				i = skipParams(p, i)
@@ -100,6 +98,14 @@ func canonicalPath(p string) (string, bool, error) {
 			return "", false, pathError("control character")
 		}
 		buf = append(buf, c)
+	}
+	// Double encoding is judged on the decoded path: a '%' in it followed
+	// by two hex digits would be re-escaped as "%25XX" on the way out and
+	// decoded into another byte by an upstream that decodes twice, however
+	// the client spelled it ("%252e", or "%250%41" whose "%41" supplies the
+	// second digit; FuzzStripAndMatch found the latter).
+	if hasEscape(buf) {
+		return "", false, pathError("double encoding (a decoded '%' followed by two hex digits)")
 	}
 	if !utf8.Valid(buf) {
 		return "", false, pathError("invalid or overlong UTF-8")
@@ -178,6 +184,16 @@ func isPlainClean(p string) bool {
 		segStart = i + 1
 	}
 	return true
+}
+
+// hasEscape reports whether b holds '%' followed by two hex digits.
+func hasEscape(b []byte) bool {
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' && isHex(b[i+1]) && isHex(b[i+2]) {
+			return true
+		}
+	}
+	return false
 }
 
 func isHex(c byte) bool {

@@ -121,6 +121,10 @@ func TestDoubleEncodingRejected(t *testing.T) {
 		{in: "/a%252Fb", refused: true},
 		{in: "/a%253B/b", refused: true},
 		{in: "/a%25zz", want: "/a%zz"}, // a literal '%', not an escape
+		// The hex digits may themselves be escaped: judged after decoding.
+		{in: "/%250%41", refused: true},
+		{in: "/a%25%32%65", refused: true},
+		{in: "/a%25%7A%7A", want: "/a%zz"},
 	})
 }
 
