@@ -39,10 +39,7 @@ func newAssertionCache(size int) *assertionCache {
 	c := &assertionCache{seed: maphash.MakeSeed(), shards: make([]assertionShard, n)}
 	for i := range c.shards {
 		s := &c.shards[i]
-		s.capacity = size / n
-		if i < size%n {
-			s.capacity++
-		}
+		s.capacity = shardCapacity(size, n, i)
 		s.m = make(map[uint64]*assertionEntry, min(s.capacity, 1024))
 	}
 	return c
@@ -51,7 +48,7 @@ func newAssertionCache(size int) *assertionCache {
 func (c *assertionCache) key(jti string, r AssertionRequest) uint64 {
 	var h maphash.Hash
 	h.SetSeed(c.seed)
-	// NUL separators: none of the parts can contain one (CleanPath refuses
+	// NUL separators: none of the parts can contain one (proxy.Canonicalize refuses
 	// NUL), so ("a","bc") and ("ab","c") hash differently.
 	h.WriteString(jti)
 	h.WriteByte(0)

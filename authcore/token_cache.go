@@ -44,12 +44,19 @@ func newTokenCache(size int) *tokenCache {
 	c := &tokenCache{seed: maphash.MakeSeed(), shards: make([]tokenCacheShard, n)}
 	for i := range c.shards {
 		s := &c.shards[i]
-		// Spread size exactly: the first size%n shards take one extra.
-		s.capacity = size / n
-		if i < size%n {
-			s.capacity++
-		}
+		s.capacity = shardCapacity(size, n, i)
 		s.m = make(map[string]*Identity, min(s.capacity, 1024))
+	}
+	return c
+}
+
+// shardCapacity is shard i's share when size entries are spread over n
+// shards exactly: the first size%n shards take one extra. The token and
+// assertion caches both split their bound this way.
+func shardCapacity(size, n, i int) int {
+	c := size / n
+	if i < size%n {
+		c++
 	}
 	return c
 }
