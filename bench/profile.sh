@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# bench/profile.sh: a CPU profile of gatewayd under wrk load (issue 14's
+# "where the time goes"), on 127.0.0.1 only.
+#
+# Builds gatewayd and bench/upstream, starts both with bench/gateway.yaml.tmpl
+# plus an admin listener with pprof, registers one user, then runs wrk
+# (-t2 -c64, DURATION) against one configuration while pprof samples
+# gatewayd for the same time. Prints the profile's top functions and the
+# share of CPU by package group, and keeps the profile and binary in $KEEP.
+#
+# Usage: bench/profile.sh                  # (e) the required route, 10s
+#        ROUTE=pub bench/profile.sh        # (d) the public route
+#        DURATION=20 KEEP=/tmp/p bench/profile.sh
+# Needs wrk and curl (bench/run.sh installs them).
+set -euo pipefail
+
+DURATION=${DURATION:-10}
+ROUTE=${ROUTE:-app}
+GO=${GO:-go}
+cd "$(dirname "$0")/.."
+root=$PWD
+KEEP=${KEEP:-$root/bench/profile}
+die() { echo "profile: $*" >&2; exit 1; }
+command -v wrk >/dev/null && command -v curl >/dev/null || die "needs wrk and curl (apt-get install wrk curl)"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/gatewayd-profile.XXXXXX")
+pids=()
+cleanup() {
+	local pid
+	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+	for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# free_port prints a loopback port nobody listens on (below the ephemeral
+# range, as in run.sh).
+next_port=$((11000 + RANDOM % 15000))
+free_port() {
+	while (exec 3<>"/dev/tcp/127.0.0.1/$next_port") 2>/dev/null; do next_port=$((next_port + 1)); done
+	PORT=$next_port
+	next_port=$((next_port + 1))
+}
+# wait_ok URL: poll (bounded) until URL answers 200.
+wait_ok() {
+	local deadline=$((SECONDS + 30))
+	until [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1" || true)" = 200 ]; do
+		[ $SECONDS -lt $deadline ] || { cat "$work"/*.log >&2; die "$1 did not answer 200"; }
+		sleep 0.05
+	done
+}
+
+echo "profile: building" >&2
+CGO_ENABLED=0 "$GO" build -trimpath -o "$work/gatewayd" ./cmd/gatewayd
+CGO_ENABLED=0 "$GO" build -trimpath -o "$work/upstream" ./bench/upstream
+
+free_port; UP=127.0.0.1:$PORT
+"$work/upstream" -listen "$UP" >"$work/upstream.log" 2>&1 &
+pids+=($!)
+wait_ok "http://$UP/"
+
+free_port; GW=127.0.0.1:$PORT
+free_port; ADMIN=127.0.0.1:$PORT
+sed -e "s|__LISTEN__|$GW|g" -e "s|__UPSTREAM__|$UP|g" \
+	-e "s|^  listen: \"\"|  listen: \"$ADMIN\"\n  pprof: true|" bench/gateway.yaml.tmpl >"$work/gateway.yaml"
+grep -q "pprof: true" "$work/gateway.yaml" || die "bench/gateway.yaml.tmpl changed: could not enable admin.pprof"
+env -i PATH="$PATH" HOME="$work" \
+	JWT_SECRET="profile-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+	DATABASE_URL="sqlite:$work/gateway.db" \
+	"$work/gatewayd" --config "$work/gateway.yaml" serve >"$work/gatewayd.log" 2>&1 &
+pids+=($!)
+wait_ok "http://$GW/healthz"
+
+resp=$(curl -sS --max-time 10 -H 'Content-Type: application/json' \
+	-d '{"email":"profile@example.com","password":"profile-password-123"}' "http://$GW/auth/register")
+TOKEN=$(printf '%s' "$resp" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+[ -n "$TOKEN" ] || die "register failed: $resp"
+url="http://$GW/$ROUTE/bench"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$url")" = 200 ] || die "$url did not answer 200"
+
+wrk -t2 -c64 -d2s -H "Authorization: Bearer $TOKEN" "$url" >/dev/null # warm-up
+mkdir -p "$KEEP"
+curl -sS --max-time $((DURATION + 30)) -o "$KEEP/cpu.pprof" \
+	"http://$ADMIN/debug/pprof/profile?seconds=$DURATION" &
+prof=$!
+sleep 0.2
+wrk -t2 -c64 -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" "$url" >"$KEEP/wrk.txt"
+wait "$prof" || die "pprof download failed"
+cp "$work/gatewayd" "$KEEP/gatewayd"
+grep -E "Requests/sec|requests in" "$KEEP/wrk.txt" >&2
+
+echo "## top 25 (flat)"
+"$GO" tool pprof -top -nodecount=25 "$KEEP/gatewayd" "$KEEP/cpu.pprof" 2>/dev/null | sed -n '1,32p'
+echo
+echo "## share by group (flat)"
+"$GO" tool pprof -top -nodecount=100000 "$KEEP/gatewayd" "$KEEP/cpu.pprof" 2>/dev/null |
+	awk '
+	$1 ~ /s$/ && $2 ~ /%$/ {
+		name = $6
+		if (name ~ /(^|\/)syscall[\/.]/) g = "syscalls (kernel time is charged here)"
+		else if (name ~ /^runtime\.(mallocgc|gcBgMarkWorker|scanobject|greyobject|gcDrain|markBits|sweep|mspan|mcache|mcentral|nextFreeFast|heapBits|findObject|memclrNoHeapPointers|wbBuf|bulkBarrier|gcWriteBarrier|typePointers)/ || name ~ /^runtime\..*(malloc|Malloc|gc|GC|sweep|Sweep|scan|mark|Mark)/) g = "Go runtime: malloc and GC"
+		else if (name ~ /^runtime\./) g = "Go runtime: scheduler, netpoll, timers, other"
+		else if (name ~ /^(net\/http|net\/textproto|bufio|net\/url|mime)/) g = "net/http, textproto, bufio, url"
+		else if (name ~ /^github.com\/valyala/) g = "fasthttp"
+		else if (name ~ /^github.com\/labstack/) g = "Echo"
+		else if (name ~ /^github.com\/authgate/) g = "gatewayd"
+		else if (name ~ /^(log\/slog|github.com\/prometheus)/) g = "logging and metrics"
+		else g = "other standard library"
+		sum[g] += $2; total += $2
+	}
+	END { for (g in sum) printf "%6.1f%%  %s\n", sum[g] * 100 / total, g }' | sort -rn
+echo "profile: kept $KEEP/cpu.pprof and $KEEP/gatewayd (go tool pprof -http=: $KEEP/gatewayd $KEEP/cpu.pprof)" >&2
