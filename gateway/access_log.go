@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -36,23 +35,10 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		start := time.Now()
 		r := c.Request()
 		method, path := r.Method, r.URL.Path
-		t := &requestTrace{}
-		c.Set(ctxTrace, t)
+		t := traceOf(c)
 		s.metrics.RequestStarted()
 		s.inflight.Add(1)
 		defer s.inflight.Add(-1)
-		// Decided when the headers go out, not when the request came in:
-		// a request already in flight when the drain began must also tell
-		// its keep-alive client to reconnect elsewhere (issue 11). net/http
-		// closes the connection after a response carrying it.
-		res := c.Response()
-		res.Before(func() {
-			// A 101 keeps its "Connection: Upgrade": the connection is
-			// hijacked and never returns to keep-alive anyway.
-			if s.draining.Load() && res.Status != http.StatusSwitchingProtocols {
-				res.Header().Set("Connection", "close")
-			}
-		})
 
 		finished := false
 		defer func() {

@@ -53,7 +53,7 @@ func (s *Server) admit(c echo.Context, canon proxy.CanonicalRequest, method stri
 		return route, nil, err
 	}
 	if id != nil {
-		c.Set(ctxIdentity, id)
+		setIdentity(c, id)
 	}
 	if route.RateLimit != "" {
 		if err := s.limitRoute(c, route, userIDOf(id)); err != nil {
@@ -110,9 +110,6 @@ func userIDOf(id *authcore.Identity) string {
 	return id.UserID
 }
 
-// ctxIdentity is the Echo context key holding the verified *authcore.Identity.
-const ctxIdentity = "gateway.identity"
-
 // bearerToken extracts the token from "Authorization: Bearer <token>"
 // (RFC 6750 §2.1; the scheme is case-insensitive per RFC 9110 §11.1).
 // No header, or a different scheme, counts as a missing token — RFC 6750
@@ -151,14 +148,25 @@ func (s *Server) requireBearer(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		c.Set(ctxIdentity, id)
+		setIdentity(c, id)
 		return next(c)
 	}
 }
 
-// identity returns what requireBearer stored. Handlers behind it can rely on
-// a non-nil result; anywhere else it reports ok=false.
+// setIdentity stores the verified identity in the request's exchange, for
+// the handler, the access log and the proxy.
+func setIdentity(c echo.Context, id *authcore.Identity) {
+	if x := exchangeOf(c); x != nil {
+		x.id = id
+	}
+}
+
+// identity returns what requireBearer (or admit) stored. Handlers behind
+// requireBearer can rely on a non-nil result; anywhere else it reports
+// ok=false.
 func identity(c echo.Context) (*authcore.Identity, bool) {
-	id, ok := c.Get(ctxIdentity).(*authcore.Identity)
-	return id, ok && id != nil
+	if x := exchangeOf(c); x != nil && x.id != nil {
+		return x.id, true
+	}
+	return nil, false
 }

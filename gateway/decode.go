@@ -30,10 +30,10 @@ func (s *Server) decodeJSON(c echo.Context, dst any) error {
 	if r.ContentLength > s.bodyLimit {
 		return ErrPayloadTooLarge
 	}
-	// MaxBytesReader on the underlying writer (not Echo's wrapper) lets
-	// net/http close the connection after answering, so a client cannot keep
-	// streaming an oversized body at us.
-	body, err := io.ReadAll(http.MaxBytesReader(c.Response().Writer, r.Body, s.bodyLimit))
+	// MaxBytesReader on net/http's own writer (not Echo's Response or the
+	// exchange) lets net/http close the connection after answering, so a
+	// client cannot keep streaming an oversized body at us.
+	body, err := io.ReadAll(http.MaxBytesReader(serverWriter(c), r.Body, s.bodyLimit))
 	if err != nil {
 		if maxErr := (*http.MaxBytesError)(nil); errors.As(err, &maxErr) {
 			return ErrPayloadTooLarge

@@ -130,7 +130,14 @@ func (s *Server) proxyRequest(c echo.Context, canon proxy.CanonicalRequest) erro
 
 	res := c.Response()
 	s.forwarding(c, upstreamOf(route)) // upstream timing and log (request_trace.go)
-	w := &proxyWriter{s: s, c: c, res: res}
+	var w *proxyWriter
+	if x := exchangeOf(c); x != nil {
+		// The exchange's writer: no allocation per request (issue 14).
+		x.proxy = proxyWriter{s: s, c: c, res: res}
+		w = &x.proxy
+	} else {
+		w = &proxyWriter{s: s, c: c, res: res}
+	}
 	if id != nil {
 		// A stream opened with this identity ends with it (issue 13 §3).
 		var release func()

@@ -56,7 +56,9 @@ func (w *proxyWriter) WriteHeader(code int) {
 		return
 	}
 	w.settle()
-	w.c.Set(ctxUpstreamAuthored, true) // securityHeaders leaves it alone
+	if x := exchangeOf(w.c); x != nil {
+		x.upstreamAuthored = true // the gateway's own headers stay off (exchange.go)
+	}
 	if w.stream != nil && isEventStream(w.res.Header().Get("Content-Type")) {
 		w.stream.arm()
 	}

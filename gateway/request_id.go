@@ -7,16 +7,13 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// ctxRequestID is the Echo context key holding the request's ID.
-const ctxRequestID = "gateway.request_id"
-
 // maxRequestIDLength bounds an inbound X-Request-Id we are willing to keep.
 const maxRequestIDLength = 128
 
 // assignRequestID keeps a sane inbound X-Request-Id (so a trace started by a
 // front proxy continues here) and otherwise generates one. The ID goes on
 // the response, on the request (so the upstream logs the same ID) and into
-// the context for the error renderer.
+// the exchange for the access log and the error renderer.
 func (s *Server) assignRequestID(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
@@ -32,15 +29,19 @@ func (s *Server) assignRequestID(next echo.HandlerFunc) echo.HandlerFunc {
 		v := []string{id}
 		r.Header[echo.HeaderXRequestID] = v
 		c.Response().Header()[echo.HeaderXRequestID] = v
-		c.Set(ctxRequestID, id)
+		if x := exchangeOf(c); x != nil {
+			x.requestID = id
+		}
 		return next(c)
 	}
 }
 
 // requestID returns the ID assigned by assignRequestID ("" before it ran).
 func requestID(c echo.Context) string {
-	id, _ := c.Get(ctxRequestID).(string)
-	return id
+	if x := exchangeOf(c); x != nil {
+		return x.requestID
+	}
+	return ""
 }
 
 // saneRequestID accepts 1–128 characters of [A-Za-z0-9._-].

@@ -9,12 +9,10 @@ import (
 	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
-// ctxTrace is the Echo context key of the request's *requestTrace.
-const ctxTrace = "gateway.trace"
-
 // requestTrace collects what handlers learn about a request that the
 // access log and the metrics report once it is answered. observe creates
-// it; handlers fill it through setRoute, setUser and s.forwarding.
+// it (in the request's exchange); handlers fill it through setRoute, setUser
+// and s.forwarding.
 type requestTrace struct {
 	// route is the matched proxy route's name ("" for gateway endpoints,
 	// whose names come from Echo's router, and for unmatched requests).
@@ -29,11 +27,12 @@ type requestTrace struct {
 	headersAt   time.Time
 }
 
-// traceOf returns the request's trace, or a throwaway one when observe did
-// not run (a handler tested on its own), so setters never need a nil check.
+// traceOf returns the request's trace, or a throwaway one when the request
+// has no exchange (a handler tested on its own), so setters never need a
+// nil check.
 func traceOf(c echo.Context) *requestTrace {
-	if t, ok := c.Get(ctxTrace).(*requestTrace); ok {
-		return t
+	if x := exchangeOf(c); x != nil {
+		return &x.trace
 	}
 	return &requestTrace{}
 }
@@ -52,18 +51,13 @@ func setUser(c echo.Context, userID string) { traceOf(c).userID = userID }
 
 // forwarding marks the moment the request is handed to upstream (logged as
 // "upstream"; host:port or URL, never with credentials). The upstream
-// response time is measured from here to the first write of the response
-// headers; the proxy handler calls it right before Forward and must hand
-// Forward c.Response() (not the raw writer) so the headers are seen.
+// response time is measured from here to the moment the response's status
+// line goes out (exchange.WriteHeader); the proxy handler calls it right
+// before Forward.
 func (s *Server) forwarding(c echo.Context, upstream string) {
 	t := traceOf(c)
 	t.upstream = upstream
 	t.forwardedAt = time.Now()
-	c.Response().Before(func() {
-		if t.headersAt.IsZero() {
-			t.headersAt = time.Now()
-		}
-	})
 }
 
 // endpointNames maps the path of every route registered with Echo to a

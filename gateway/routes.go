@@ -13,20 +13,23 @@ import (
 
 // routes is the whole HTTP surface on one screen.
 //
-// Cross-cutting middleware is registered with Pre, so it wraps both the
-// gateway's own endpoints and the fallback for everything else, in this
-// order: strip identity → observe (access log + metrics) → recover →
-// request ID → security headers → CORS → dispatch. Stripping the identity
-// headers comes before anything else can read a forged one (admission.go).
-// observe is outermost of the rest so it sees the final status, panics and
-// 499s included (see access_log.go).
+// The cross-cutting middleware wraps both the gateway's own endpoints and
+// the fallback for everything else, in this order: strip identity →
+// observe (access log + metrics) → recover → request ID → CORS →
+// dispatch, which ends in Echo's router (s.route) for gateway paths and in
+// the proxy for all others. Stripping the identity headers comes before
+// anything else can read a forged one (admission.go). observe is outermost
+// of the rest so it sees the final status, panics and 499s included (see
+// access_log.go). The security headers are decided when the status line
+// goes out (exchange.WriteHeader). The chain is composed here, once, and
+// run by ServeHTTP (exchange.go) rather than registered with Echo's Pre,
+// which would compose it again for every request.
 func (s *Server) routes(e *echo.Echo) {
-	e.Pre(
+	s.chain = chain(s.route,
 		s.stripIdentity,
 		s.observe,
 		s.recoverPanics,
 		s.assignRequestID,
-		s.securityHeaders,
 		s.cors.handle,
 		s.dispatch,
 	)
@@ -155,4 +158,12 @@ func (o ownedPaths) ownsCanonical(p string) bool {
 // hasPrefixFold is strings.HasPrefix with ASCII case folded.
 func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// chain wraps h in middleware, the first one outermost.
+func chain(h echo.HandlerFunc, middleware ...echo.MiddlewareFunc) echo.HandlerFunc {
+	for i := len(middleware) - 1; i >= 0; i-- {
+		h = middleware[i](h)
+	}
+	return h
 }

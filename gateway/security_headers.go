@@ -37,35 +37,20 @@ func setSecurityHeaders(h http.Header) {
 	}
 }
 
-// ctxUpstreamAuthored marks a response whose status line and headers come
-// from an upstream (proxyWriter.WriteHeader).
-const ctxUpstreamAuthored = "gateway.upstream_authored"
-
-// securityHeaders decides the security headers once per response, when
-// its status line is written (issue 10: they used to be set for every
-// request, cleared on the proxy path and set again by the error renderer).
-// A response the gateway wrote itself (its endpoints, 404/405, preflights,
-// every problem, a recovered panic) gets setSecurityHeaders, plus
+// setGatewayHeaders decides the headers of a response the gateway wrote
+// itself (its endpoints, 404/405, preflights, every problem, a recovered
+// panic), once, when its status line goes out (exchange.WriteHeader;
+// issue 10: they used to be set for every request, cleared on the proxy
+// path and set again by the error renderer): setSecurityHeaders, plus
 // Cache-Control: no-store under /auth. A response an upstream wrote passes
 // through unchanged; proxy.security_headers may add nosniff and
 // X-Frame-Options where the upstream lacks them (gateway/proxy).
-func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		res := c.Response()
-		res.Before(func() {
-			if c.Get(ctxUpstreamAuthored) != nil {
-				return
-			}
-			h := res.Header()
-			setSecurityHeaders(h)
-			if isAuthPath(c.Request().URL.Path) {
-				// Credentials and tokens must never sit in a shared or
-				// browser cache (RFC 6749 §5.1 asks the same of token
-				// responses).
-				h.Set("Cache-Control", "no-store")
-			}
-		})
-		return next(c)
+func setGatewayHeaders(h http.Header, path string) {
+	setSecurityHeaders(h)
+	if isAuthPath(path) {
+		// Credentials and tokens must never sit in a shared or browser
+		// cache (RFC 6749 §5.1 asks the same of token responses).
+		h.Set("Cache-Control", "no-store")
 	}
 }
 

@@ -130,6 +130,10 @@ type Server struct {
 	assert assertionTable
 	// streams ends long-lived streams with the session.
 	streams StreamOptions
+	// chain is the middleware chain every request runs, composed once
+	// (routes.go); exchanges is the pool of per-request state (exchange.go).
+	chain     echo.HandlerFunc
+	exchanges exchangePool
 }
 
 // Validate reports every problem with the options that come from
@@ -220,9 +224,10 @@ func NewServer(opts Options) (*Server, error) {
 	return s, nil
 }
 
-// Handler returns the root handler. cmd wraps it in an http.Server, which
-// owns listening and timeouts; tests wrap it in httptest.
-func (s *Server) Handler() http.Handler { return s.echo }
+// Handler returns the root handler (Server.ServeHTTP, exchange.go). cmd
+// wraps it in an http.Server, which owns listening and timeouts; tests
+// wrap it in httptest.
+func (s *Server) Handler() http.Handler { return s }
 
 // ClientIP returns the client address for r as the gateway sees it: the
 // socket peer, or — only when the peer is a trusted proxy — the right-most

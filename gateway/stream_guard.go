@@ -124,6 +124,14 @@ func (g *streamGuard) arm() {
 	}
 }
 
+// wasArmed reports whether arm ran: its timer and revocation watch may
+// still refer to g after the request, so g's memory must not be reused.
+func (g *streamGuard) wasArmed() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.armed
+}
+
 // end closes the stream: a WebSocket client first gets a close frame with
 // 1008; then the context is cancelled, which makes the forwarder close the
 // upstream connection (and, for SSE, abort the response, which closes the
