@@ -8,17 +8,23 @@
 #   gatewayd   (d) a public route, (e) a required route (valid token)
 #   bareproxy  (f) a bare httputil.ReverseProxy, no auth: the floor of any
 #              Go net/http proxy on this machine (bench/bareproxy)
+#   floorproxy (g) net/http server + fasthttp HostClient, no auth: the floor
+#              of the gateway's architecture; (h) the same with fasthttp on
+#              both sides (bench/floorproxy -server nethttp|fasthttp)
 # then drives wrk (THREADS threads, CONNS connections, DURATION per run) at
-# (a) the upstream directly and at (b)–(f), alternating "a b c d e f" for
-# ROUNDS rounds so drift (noisy neighbours, thermal) hits every config alike.
+# (a) the upstream directly and at (b)–(h), alternating "a b c d e f g h"
+# for ROUNDS rounds so drift (noisy neighbours, thermal) hits every config
+# alike.
 # Reports the median per configuration of requests/s, p50 and p99 latency
 # and CPU-µs per request of the proxy tier, from utime+stime in
 # /proc/<pid>/stat before and after each run: gatewayd for (d)/(e), nginx's
-# master+workers for (b), nginx + gatewayd for (c), bareproxy for (f).
+# master+workers for (b), nginx + gatewayd for (c), bareproxy for (f),
+# floorproxy for (g) and (h).
 #
 # Then the single-connection latency of SINGLE_CONFIGS (wrk -t1 -c1), and
 # the allocations per authenticated hop from `go test -bench ProxyHop`;
-# one table holds the issue-14 ratios: (e)/(c), (e)/(b), allocations.
+# one table holds the issue-14 ratios: (e)/(c), (e)/(b), allocations, and
+# the floors (g) and (h) as information.
 #
 # Every request carries the same "Authorization: Bearer <token>" header, so
 # all configurations move the same bytes.
@@ -26,7 +32,8 @@
 # Usage: bench/run.sh
 #        ROUNDS=5 DURATION=20s bench/run.sh
 #        CONFIGS="c e" bench/run.sh
-#        GO_RUNTIME_ENV="GOGC=100" bench/run.sh   (for gatewayd and bareproxy)
+#        GO_RUNTIME_ENV="GOGC=100" bench/run.sh   (for gatewayd, bareproxy and
+#                                                 floorproxy)
 #        SINGLE_CONFIGS="" ALLOCS=0 bench/run.sh  (skip the single-connection
 #                                                 runs and the allocation count)
 # Output: a table on stdout and in $OUT (default bench/results.md).
@@ -39,10 +46,10 @@ DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-2s}
 CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
-CONFIGS=${CONFIGS:-a b c d e f}
+CONFIGS=${CONFIGS:-a b c d e f g h}
 # Single-connection latency (issue 14): wrk -t1 -c1 on these configs,
 # alternating, SINGLE_DURATION per run, ROUNDS rounds; "" skips it.
-SINGLE_CONFIGS=${SINGLE_CONFIGS-b e}
+SINGLE_CONFIGS=${SINGLE_CONFIGS-b e g h}
 SINGLE_DURATION=${SINGLE_DURATION:-5s}
 # Allocations per authenticated hop, from the Go benchmark; 0 skips it.
 ALLOCS=${ALLOCS:-1}
@@ -122,10 +129,11 @@ wait_http() {
 	done
 }
 
-echo "bench: building gatewayd, the upstream and the bare proxy" >&2
+echo "bench: building gatewayd, the upstream and the bare and floor proxies" >&2
 CGO_ENABLED=0 "$GO" build -trimpath -o "$work/gatewayd" ./cmd/gatewayd
 CGO_ENABLED=0 "$GO" build -trimpath -o "$work/upstream" ./bench/upstream
 CGO_ENABLED=0 "$GO" build -trimpath -o "$work/bareproxy" ./bench/bareproxy
+CGO_ENABLED=0 "$GO" build -trimpath -o "$work/floorproxy" ./bench/floorproxy
 
 pick_port; UP=127.0.0.1:$PORT
 "$work/upstream" -listen "$UP" >"$work/upstream.log" 2>&1 &
@@ -148,6 +156,18 @@ pick_port; BP=127.0.0.1:$PORT
 env -i PATH="$PATH" $GO_RUNTIME_ENV "$work/bareproxy" -listen "$BP" -upstream "http://$UP" >"$work/bareproxy.log" 2>&1 &
 bp_pid=$!; pids+=("$bp_pid")
 wait_http "http://$BP/" 200 bareproxy "$bp_pid"
+
+pick_port; FG=127.0.0.1:$PORT
+# shellcheck disable=SC2086
+env -i PATH="$PATH" $GO_RUNTIME_ENV "$work/floorproxy" -server nethttp -listen "$FG" -upstream "http://$UP" >"$work/floorproxy-g.log" 2>&1 &
+fg_pid=$!; pids+=("$fg_pid")
+wait_http "http://$FG/" 200 floorproxy-g "$fg_pid"
+
+pick_port; FH=127.0.0.1:$PORT
+# shellcheck disable=SC2086
+env -i PATH="$PATH" $GO_RUNTIME_ENV "$work/floorproxy" -server fasthttp -listen "$FH" -upstream "http://$UP" >"$work/floorproxy-h.log" 2>&1 &
+fh_pid=$!; pids+=("$fh_pid")
+wait_http "http://$FH/" 200 floorproxy-h "$fh_pid"
 
 resp=$(curl -sS --max-time 10 -H 'Content-Type: application/json' \
 	-d '{"email":"bench@example.com","password":"bench-password-123"}' "http://$GW/auth/register")
@@ -181,6 +201,8 @@ declare -A URL=(
 	[d]="http://$GW/pub/bench"
 	[e]="http://$GW/app/bench"
 	[f]="http://$BP/app/bench"
+	[g]="http://$FG/app/bench"
+	[h]="http://$FH/app/bench"
 )
 declare -A NAME=(
 	[a]="upstream directly"
@@ -189,14 +211,17 @@ declare -A NAME=(
 	[d]="gatewayd, public route"
 	[e]="gatewayd, required route"
 	[f]="bare httputil.ReverseProxy"
+	[g]="floor: net/http server + fasthttp client"
+	[h]="floor: fasthttp server + fasthttp client"
 )
-declare -A CPU_PIDS=([a]="" [b]="$ng_pids" [c]="$ng_pids $gw_pid" [d]="$gw_pid" [e]="$gw_pid" [f]="$bp_pid")
-declare -A CPU_OF=([a]="-" [b]="nginx" [c]="nginx + gatewayd" [d]="gatewayd" [e]="gatewayd" [f]="bareproxy")
+declare -A CPU_PIDS=([a]="" [b]="$ng_pids" [c]="$ng_pids $gw_pid" [d]="$gw_pid" [e]="$gw_pid" [f]="$bp_pid" [g]="$fg_pid" [h]="$fh_pid")
+declare -A CPU_OF=([a]="-" [b]="nginx" [c]="nginx + gatewayd" [d]="gatewayd" [e]="gatewayd" [f]="bareproxy"
+	[g]="floorproxy" [h]="floorproxy")
 
 # Every configuration must answer 200 from the upstream with the token, and
 # the authenticated ones 401 without it: otherwise the numbers mean nothing.
 for c in $CONFIGS; do
-	[ -n "${URL[$c]:-}" ] || die "unknown configuration '$c' (want a b c d e f)"
+	[ -n "${URL[$c]:-}" ] || die "unknown configuration '$c' (want a b c d e f g h)"
 	body=$(curl -sS --max-time 5 -H "Authorization: Bearer $TOKEN" -w '%{http_code}' "${URL[$c]}")
 	[ "$body" = $'{"ok":true}\n200' ] || die "($c) ${URL[$c]} answered: $body"
 done
@@ -320,7 +345,7 @@ verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN {
 	echo "- Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), Linux $(uname -r)"
 	echo "- Software: $("$GO" version | cut -d' ' -f3), $("$NGINX" -v 2>&1 | sed 's/^nginx version: //'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
 	echo "- Load: wrk -t$THREADS -c$CONNS, $DURATION per run, $ROUNDS rounds of ($CONFIGS), medians shown; load average before $load_before, after $load_after"
-	echo "- Go runtime environment of gatewayd and bareproxy: ${GO_RUNTIME_ENV:-defaults}"
+	echo "- Go runtime environment of gatewayd, bareproxy and floorproxy: ${GO_RUNTIME_ENV:-defaults}"
 	echo
 	echo "| config | req/s | p50 ms | p99 ms | CPU-µs/req | CPU of |"
 	echo "|---|---:|---:|---:|---:|---|"
@@ -329,6 +354,9 @@ verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN {
 	done
 	echo
 	e_c=$(ratio e c); e_d=$(ratio e d); e_b=$(ratio e b); e_f=$(ratio e f)
+	g_c=$(ratio g c); e_g=$(ratio e g)
+	cpu_g_b=$(quotient "${CPU[g]:-}" "${CPU[b]:-}"); cpu_h_b=$(quotient "${CPU[h]:-}" "${CPU[b]:-}")
+	p50_g_b=$(quotient "${P50_1[g]:-}" "${P50_1[b]:-}")
 	cpu_e_c=$(quotient "${CPU[e]:-}" "${CPU[c]:-}"); cpu_e_b=$(quotient "${CPU[e]:-}" "${CPU[b]:-}")
 	p50_e_b=$(quotient "${P50_1[e]:-}" "${P50_1[b]:-}")
 	if [ -n "$SINGLE_CONFIGS" ]; then
@@ -351,12 +379,17 @@ verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN {
 	echo "| (e)/(d) throughput ≥ 0.9× (the token check is cheap) | ${e_d} | $(verdict "${e_d%×}" 0.9 '>=') |"
 	echo "| (e)/(b) throughput | ${e_b} | info |"
 	echo "| (e)/(f) throughput, against a bare Go ReverseProxy | ${e_f} | info |"
+	echo "| (g)/(b) CPU per request, the floor of a net/http-served proxy with a fasthttp upstream leg | ${cpu_g_b} | info |"
+	echo "| (h)/(b) CPU per request, fasthttp on both sides | ${cpu_h_b} | info |"
+	echo "| (g)/(b) single-connection p50 | ${p50_g_b} | info |"
+	echo "| (g)/(c) throughput | ${g_c} | info |"
+	echo "| (e)/(g) throughput (the gateway against its architecture's floor) | ${e_g} | info |"
 	echo
 	echo "<details><summary>every run (config round req/s p50 p99 CPU-µs/req requests)</summary>"
 	echo
 	echo '```'
 	cat "$results"
-	[ -s "$single" ] && sed 's/^\([a-f]\) /\1-single /' "$single"
+	[ -s "$single" ] && sed 's/^\([a-h]\) /\1-single /' "$single"
 	echo '```'
 	echo "</details>"
 } | tee "$OUT"
