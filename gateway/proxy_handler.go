@@ -140,9 +140,8 @@ func (s *Server) proxyRequest(c echo.Context, canon proxy.CanonicalRequest) erro
 	}
 	if id != nil {
 		// A stream opened with this identity ends with it (issue 13 §3).
-		var release func()
-		r, release = s.guardStream(w, r, id, route)
-		defer release()
+		s.guardStream(w, id, route)
+		defer w.guard.stop()
 	}
 	return s.routing.forwarders[route].Forward(w, r)
 }

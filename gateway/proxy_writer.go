@@ -65,6 +65,15 @@ func (w *proxyWriter) WriteHeader(code int) {
 	w.res.WriteHeader(code)
 }
 
+// SetUpstreamAbort lends the stream guard the function that ends the
+// upstream leg (proxy.UpstreamAborter); without a guard (an anonymous
+// request) there is nothing to end.
+func (w *proxyWriter) SetUpstreamAbort(abort func()) {
+	if w.stream != nil {
+		w.stream.setAbort(abort)
+	}
+}
+
 // Hijack hands ReverseProxy the client connection of an upgrade; with a
 // stream guard, wrapped so the gateway can close it with a 1008 frame when
 // the session ends.

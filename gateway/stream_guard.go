@@ -2,10 +2,7 @@ package gateway
 
 import (
 	"bufio"
-	"context"
-	"errors"
 	"net"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -35,10 +32,6 @@ type RevocationWatcher interface {
 	Watch(userID string, iat time.Time) (<-chan struct{}, func())
 }
 
-// errStreamEnded is the cause the stream context is cancelled with; the
-// forwarder then closes the upstream connection.
-var errStreamEnded = errors.New("gateway: stream ended with the session")
-
 // Close reasons sent in the WebSocket close frame (at most 123 bytes).
 const (
 	closeReasonExpired = "access token expired"
@@ -52,17 +45,19 @@ const wsPolicyViolation = 1008
 
 // streamGuard watches one proxied request that may turn into a stream.
 // It is armed only when the response actually is one (a 101 upgrade or
-// text/event-stream), so an ordinary request costs a cancellable context
-// and nothing else: no timer, no goroutine.
+// text/event-stream), so an ordinary request costs nothing: no context,
+// no timer, no goroutine. It ends the upstream leg with the function the
+// forwarder lends it (proxy.UpstreamAborter), not with a cancelable
+// context per request (issue 14).
 type streamGuard struct {
 	id       *authcore.Identity
 	lifetime time.Duration // proxy.Route.StreamMaxLifetime
 	leeway   time.Duration
 	watcher  RevocationWatcher
-	cancel   context.CancelCauseFunc
 	now      func() time.Time
 
 	mu      sync.Mutex
+	abort   func()       // ends the upstream leg; nil when not lent
 	conn    *guardedConn // the hijacked client connection (WebSocket)
 	armed   bool
 	ended   bool
@@ -71,22 +66,27 @@ type streamGuard struct {
 	done    chan struct{} // made by arm; closed by stop
 }
 
-// guardStream prepares r, a request with identity id on route, so that a
-// stream it opens can be ended. It returns the request to forward and the
-// function to call when forwarding is over.
-func (s *Server) guardStream(w *proxyWriter, r *http.Request, id *authcore.Identity, route *proxy.Route) (*http.Request, func()) {
-	ctx, cancel := context.WithCancelCause(r.Context())
-	// The guard lives inside the writer: one allocation fewer on every
+// guardStream prepares w, the writer of a request with identity id on
+// route, so that a stream the request opens can be ended. The caller
+// calls w.guard.stop when forwarding is over.
+func (s *Server) guardStream(w *proxyWriter, id *authcore.Identity, route *proxy.Route) {
+	// The guard lives inside the writer: no allocation on an
 	// authenticated request, almost none of which become streams.
 	g := &w.guard
 	g.id = id
 	g.lifetime = route.StreamMaxLifetime
 	g.leeway = s.streams.Leeway
 	g.watcher = s.streams.Revocations
-	g.cancel = cancel
 	g.now = s.now
 	w.stream = g
-	return r.WithContext(ctx), g.stop
+}
+
+// setAbort takes (or, with nil, takes back) the function that ends the
+// upstream leg (proxy.UpstreamAborter).
+func (g *streamGuard) setAbort(abort func()) {
+	g.mu.Lock()
+	g.abort = abort
+	g.mu.Unlock()
 }
 
 // arm starts the expiry timer and the revocation watch, once the response
@@ -148,11 +148,16 @@ func (g *streamGuard) end(reason string) {
 	if conn != nil {
 		conn.closeWithPolicy(reason)
 	}
-	g.cancel(errStreamEnded)
+	// Under the lock: once the forwarder has taken the function back, no
+	// call can be in flight (proxy.UpstreamAborter).
+	g.mu.Lock()
+	if g.abort != nil {
+		g.abort()
+	}
+	g.mu.Unlock()
 }
 
-// stop releases the timer, the watch and the context when forwarding
-// returns (normally, or by the http.ErrAbortHandler panic of an aborted
+// stop releases the timer and the watch when forwarding returns (normally, or by the http.ErrAbortHandler panic of an aborted
 // stream).
 func (g *streamGuard) stop() {
 	g.mu.Lock()
@@ -167,7 +172,6 @@ func (g *streamGuard) stop() {
 		close(g.done)
 	}
 	g.mu.Unlock()
-	g.cancel(nil)
 }
 
 // hijacked wraps the client connection of an upgrade and arms the guard.

@@ -43,7 +43,14 @@ func (f *Forwarder) exchange(hc *fasthttp.HostClient, c *fastCall, w http.Respon
 		reused = !cc.LastUseTime().IsZero()
 	}
 	keep := false
+	aborter, _ := w.(UpstreamAborter)
+	aborting := false
 	defer func() {
+		if aborting {
+			// Taken back before the connection can serve another
+			// exchange (UpstreamAborter).
+			aborter.SetUpstreamAbort(nil)
+		}
 		if keep {
 			hc.ReleaseConn(cc)
 		} else {
@@ -120,6 +127,10 @@ func (f *Forwarder) exchange(hc *fasthttp.HostClient, c *fastCall, w http.Respon
 		return false, err
 	}
 
+	if aborter != nil {
+		aborter.SetUpstreamAbort(abortFunc(conn))
+		aborting = true
+	}
 	code := resp.StatusCode()
 	noBody := r.Method == http.MethodHead || code == http.StatusNoContent || code == http.StatusNotModified
 	c.copyResponseHeader(w.Header())

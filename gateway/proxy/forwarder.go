@@ -194,6 +194,8 @@ func (f *Forwarder) Forward(w http.ResponseWriter, r *http.Request) error {
 		}
 		return nil
 	}
+	r, release := withAbort(w, r)
+	defer release()
 	var body *clientBody
 	if r.Body != nil && r.Body != http.NoBody {
 		body = &clientBody{ReadCloser: r.Body}
