@@ -36,6 +36,10 @@
 #                                                 floorproxy)
 #        SINGLE_CONFIGS="" ALLOCS=0 bench/run.sh  (skip the single-connection
 #                                                 runs and the allocation count)
+#        BASE_REV=main~3 bench/run.sh             (adds (i): the required route
+#                                                 on gatewayd built from that
+#                                                 git revision, the same build
+#                                                 before a change)
 # Output: a table on stdout and in $OUT (default bench/results.md).
 # Needs wrk, nginx (with auth_request) and curl; as root on Debian it
 # installs missing ones with apt-get, otherwise it says what to install.
@@ -55,6 +59,14 @@ SINGLE_DURATION=${SINGLE_DURATION:-5s}
 ALLOCS=${ALLOCS:-1}
 GO_RUNTIME_ENV=${GO_RUNTIME_ENV:-}
 GO=${GO:-go}
+# BASE_REV: a git revision whose gatewayd runs as configuration (i), next
+# to (e), with the same configuration, secret and database; its ratios are
+# "this change against the build before it" in one run.
+BASE_REV=${BASE_REV:-}
+if [ -n "$BASE_REV" ]; then
+	case " $CONFIGS " in *" i "*) ;; *) CONFIGS="$CONFIGS i" ;; esac
+	case " $SINGLE_CONFIGS " in *" e "*) SINGLE_CONFIGS="$SINGLE_CONFIGS i" ;; esac
+fi
 
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -134,6 +146,12 @@ CGO_ENABLED=0 "$GO" build -trimpath -o "$work/gatewayd" ./cmd/gatewayd
 CGO_ENABLED=0 "$GO" build -trimpath -o "$work/upstream" ./bench/upstream
 CGO_ENABLED=0 "$GO" build -trimpath -o "$work/bareproxy" ./bench/bareproxy
 CGO_ENABLED=0 "$GO" build -trimpath -o "$work/floorproxy" ./bench/floorproxy
+if [ -n "$BASE_REV" ]; then
+	echo "bench: building gatewayd at $BASE_REV for (i)" >&2
+	mkdir "$work/base-src"
+	git -C "$root" archive "$BASE_REV" | tar -x -C "$work/base-src" || die "cannot read revision $BASE_REV"
+	(cd "$work/base-src" && CGO_ENABLED=0 "$GO" build -trimpath -o "$work/gatewayd-base" ./cmd/gatewayd)
+fi
 
 pick_port; UP=127.0.0.1:$PORT
 "$work/upstream" -listen "$UP" >"$work/upstream.log" 2>&1 &
@@ -144,12 +162,26 @@ pick_port; GW=127.0.0.1:$PORT
 sed -e "s|__LISTEN__|$GW|g" -e "s|__UPSTREAM__|$UP|g" bench/gateway.yaml.tmpl >"$work/gateway.yaml"
 # env -i: the caller's GATEWAY_* or DATABASE_URL must not change the setup.
 # shellcheck disable=SC2086 # GO_RUNTIME_ENV is a list of VAR=value words
+secret="bench-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 env -i PATH="$PATH" HOME="$work" $GO_RUNTIME_ENV \
-	JWT_SECRET="bench-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
-	DATABASE_URL="sqlite:$work/gateway.db" \
+	JWT_SECRET="$secret" DATABASE_URL="sqlite:$work/gateway.db" \
 	"$work/gatewayd" --config "$work/gateway.yaml" serve >"$work/gatewayd.log" 2>&1 &
 gw_pid=$!; pids+=("$gw_pid")
 wait_http "http://$GW/healthz" 200 gatewayd "$gw_pid"
+
+GB=none gb_pid=
+if [ -n "$BASE_REV" ]; then
+	pick_port; GB=127.0.0.1:$PORT
+	sed -e "s|__LISTEN__|$GB|g" -e "s|__UPSTREAM__|$UP|g" bench/gateway.yaml.tmpl >"$work/gateway-base.yaml"
+	# The same secret and database: the token registered below is valid
+	# on both.
+	# shellcheck disable=SC2086
+	env -i PATH="$PATH" HOME="$work" $GO_RUNTIME_ENV \
+		JWT_SECRET="$secret" DATABASE_URL="sqlite:$work/gateway.db" \
+		"$work/gatewayd-base" --config "$work/gateway-base.yaml" serve >"$work/gatewayd-base.log" 2>&1 &
+	gb_pid=$!; pids+=("$gb_pid")
+	wait_http "http://$GB/healthz" 200 gatewayd-base "$gb_pid"
+fi
 
 pick_port; BP=127.0.0.1:$PORT
 # shellcheck disable=SC2086
@@ -203,6 +235,7 @@ declare -A URL=(
 	[f]="http://$BP/app/bench"
 	[g]="http://$FG/app/bench"
 	[h]="http://$FH/app/bench"
+	[i]="http://$GB/app/bench"
 )
 declare -A NAME=(
 	[a]="upstream directly"
@@ -213,20 +246,21 @@ declare -A NAME=(
 	[f]="bare httputil.ReverseProxy"
 	[g]="floor: net/http server + fasthttp client"
 	[h]="floor: fasthttp server + fasthttp client"
+	[i]="gatewayd at ${BASE_REV:-BASE_REV}, required route"
 )
-declare -A CPU_PIDS=([a]="" [b]="$ng_pids" [c]="$ng_pids $gw_pid" [d]="$gw_pid" [e]="$gw_pid" [f]="$bp_pid" [g]="$fg_pid" [h]="$fh_pid")
+declare -A CPU_PIDS=([a]="" [b]="$ng_pids" [c]="$ng_pids $gw_pid" [d]="$gw_pid" [e]="$gw_pid" [f]="$bp_pid" [g]="$fg_pid" [h]="$fh_pid" [i]="$gb_pid")
 declare -A CPU_OF=([a]="-" [b]="nginx" [c]="nginx + gatewayd" [d]="gatewayd" [e]="gatewayd" [f]="bareproxy"
-	[g]="floorproxy" [h]="floorproxy")
+	[g]="floorproxy" [h]="floorproxy" [i]="gatewayd (base)")
 
 # Every configuration must answer 200 from the upstream with the token, and
 # the authenticated ones 401 without it: otherwise the numbers mean nothing.
 for c in $CONFIGS; do
-	[ -n "${URL[$c]:-}" ] || die "unknown configuration '$c' (want a b c d e f g h)"
+	[ -n "${URL[$c]:-}" ] || die "unknown configuration '$c' (want a b c d e f g h, i with BASE_REV)"
 	body=$(curl -sS --max-time 5 -H "Authorization: Bearer $TOKEN" -w '%{http_code}' "${URL[$c]}")
 	[ "$body" = $'{"ok":true}\n200' ] || die "($c) ${URL[$c]} answered: $body"
 done
 for c in $CONFIGS; do
-	case $c in c | e) ;; *) continue ;; esac
+	case $c in c | e | i) ;; *) continue ;; esac
 	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "${URL[$c]}")
 	[ "$code" = 401 ] || die "($c) without a token answered $code, want 401"
 done
@@ -384,12 +418,17 @@ verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN {
 	echo "| (g)/(b) single-connection p50 | ${p50_g_b} | info |"
 	echo "| (g)/(c) throughput | ${g_c} | info |"
 	echo "| (e)/(g) throughput (the gateway against its architecture's floor) | ${e_g} | info |"
+	if [ -n "$BASE_REV" ]; then
+		echo "| (e)/(i) throughput, against $BASE_REV | $(ratio e i) | info |"
+		echo "| (e)/(i) CPU per request, against $BASE_REV | $(quotient "${CPU[e]:-}" "${CPU[i]:-}") | info |"
+		echo "| (e)/(i) single-connection p50, against $BASE_REV | $(quotient "${P50_1[e]:-}" "${P50_1[i]:-}") | info |"
+	fi
 	echo
 	echo "<details><summary>every run (config round req/s p50 p99 CPU-µs/req requests)</summary>"
 	echo
 	echo '```'
 	cat "$results"
-	[ -s "$single" ] && sed 's/^\([a-h]\) /\1-single /' "$single"
+	[ -s "$single" ] && sed 's/^\([a-i]\) /\1-single /' "$single"
 	echo '```'
 	echo "</details>"
 } | tee "$OUT"
