@@ -94,20 +94,28 @@ echo "## top 25 (flat)"
 "$GO" tool pprof -top -nodecount=25 "$KEEP/gatewayd" "$KEEP/cpu.pprof" 2>/dev/null | sed -n '1,32p'
 echo
 echo "## share by group (flat)"
-"$GO" tool pprof -top -nodecount=100000 "$KEEP/gatewayd" "$KEEP/cpu.pprof" 2>/dev/null |
+"$GO" tool pprof -top -nodefraction=0 -nodecount=1000000 "$KEEP/gatewayd" "$KEEP/cpu.pprof" 2>/dev/null |
 	awk '
+	function secs(v) {
+		if (v ~ /ms$/) return substr(v, 1, length(v) - 2) / 1000
+		if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1e6
+		return substr(v, 1, length(v) - 1) + 0
+	}
 	$1 ~ /s$/ && $2 ~ /%$/ {
 		name = $6
-		if (name ~ /(^|\/)syscall[\/.]/) g = "syscalls (kernel time is charged here)"
-		else if (name ~ /^runtime\.(mallocgc|gcBgMarkWorker|scanobject|greyobject|gcDrain|markBits|sweep|mspan|mcache|mcentral|nextFreeFast|heapBits|findObject|memclrNoHeapPointers|wbBuf|bulkBarrier|gcWriteBarrier|typePointers)/ || name ~ /^runtime\..*(malloc|Malloc|gc|GC|sweep|Sweep|scan|mark|Mark)/) g = "Go runtime: malloc and GC"
-		else if (name ~ /^runtime\./) g = "Go runtime: scheduler, netpoll, timers, other"
+		if (name ~ /(^|\/)syscall[\/.]/) g = "system calls (the kernel time they cause is charged here)"
+		else if (name ~ /^runtime\..*(malloc|Malloc|gc|GC|sweep|Sweep|scan|mark|Mark|memclr|heap|span|Span)/) g = "Go runtime: malloc and GC"
+		else if (name ~ /^(runtime\.|internal\/runtime\/atomic)/) g = "Go runtime: scheduler, netpoll, timers"
+		else if (name ~ /^(internal\/runtime\/maps|aeshash|memeqbody)/) g = "maps (header maps mostly)"
+		else if (name ~ /^(internal\/sync|sync)/) g = "sync (pools, mutexes)"
+		else if (name ~ /^(internal\/poll|net\.)/) g = "internal/poll, net (deadlines, fd locks)"
 		else if (name ~ /^(net\/http|net\/textproto|bufio|net\/url|mime)/) g = "net/http, textproto, bufio, url"
 		else if (name ~ /^github.com\/valyala/) g = "fasthttp"
 		else if (name ~ /^github.com\/labstack/) g = "Echo"
 		else if (name ~ /^github.com\/authgate/) g = "gatewayd"
 		else if (name ~ /^(log\/slog|github.com\/prometheus)/) g = "logging and metrics"
-		else g = "other standard library"
-		sum[g] += $2; total += $2
+		else g = "other standard library (context, time, strings, crypto)"
+		sum[g] += secs($1); total += secs($1)
 	}
 	END { for (g in sum) printf "%6.1f%%  %s\n", sum[g] * 100 / total, g }' | sort -rn
 echo "profile: kept $KEEP/cpu.pprof and $KEEP/gatewayd (go tool pprof -http=: $KEEP/gatewayd $KEEP/cpu.pprof)" >&2
