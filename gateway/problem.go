@@ -62,7 +62,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 
 	h := res.Header()
-	// The security headers are securityHeaders' (set when this is written).
+	// The security headers are decided when this is written (exchange.WriteHeader).
 	h.Set("Cache-Control", "no-store")
 	s.challengeHeaders(h, err, code)
 
