@@ -42,6 +42,8 @@ type exchange struct {
 	upstreamAuthored bool
 	// proxy is the writer of a proxied response (proxy_writer.go).
 	proxy proxyWriter
+	// wroteHeader is set once the final status line was passed on.
+	wroteHeader bool
 }
 
 // exchangePool recycles exchanges between requests (issue 14: no map and
@@ -108,11 +110,31 @@ func (x *exchange) WriteHeader(code int) {
 	if t := &x.trace; !t.forwardedAt.IsZero() && t.headersAt.IsZero() {
 		t.headersAt = time.Now() // the upstream's response time ends here
 	}
+	x.wroteHeader = true
 	x.ResponseWriter.WriteHeader(code)
 }
 
-// Unwrap lets http.ResponseController (Echo's Flush and Hijack among its
-// users) reach net/http's writer.
+// Write passes body bytes on; a write before any status line makes it 200
+// here, as net/http would, so the head's decisions are never skipped.
+func (x *exchange) Write(p []byte) (int, error) {
+	if !x.wroteHeader {
+		x.WriteHeader(http.StatusOK)
+	}
+	return x.ResponseWriter.Write(p)
+}
+
+// FlushError flushes net/http's writer (http.ResponseController finds it
+// before Unwrap); a flush before any status line sends a 200 head, so it
+// goes through WriteHeader first, like Write.
+func (x *exchange) FlushError() error {
+	if !x.wroteHeader {
+		x.WriteHeader(http.StatusOK)
+	}
+	return http.NewResponseController(x.ResponseWriter).Flush()
+}
+
+// Unwrap lets http.ResponseController (Echo's Hijack among its users)
+// reach net/http's writer.
 func (x *exchange) Unwrap() http.ResponseWriter { return x.ResponseWriter }
 
 // ServeHTTP is the gateway's root handler: it takes an exchange and one of
