@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/authgate/gatewayd/gateway/proxy"
 )
 
 // maxReportedFieldLength bounds a client-supplied field name that we echo
@@ -33,7 +35,7 @@ func (s *Server) decodeJSON(c echo.Context, dst any) error {
 	// MaxBytesReader on net/http's own writer (not Echo's Response or the
 	// exchange) lets net/http close the connection after answering, so a
 	// client cannot keep streaming an oversized body at us.
-	body, err := io.ReadAll(http.MaxBytesReader(serverWriter(c), r.Body, s.bodyLimit))
+	body, err := io.ReadAll(http.MaxBytesReader(proxy.ServerWriter(c.Response()), r.Body, s.bodyLimit))
 	if err != nil {
 		if maxErr := (*http.MaxBytesError)(nil); errors.As(err, &maxErr) {
 			return ErrPayloadTooLarge

@@ -75,17 +75,6 @@ func exchangeOf(c echo.Context) *exchange {
 	return x
 }
 
-// serverWriter returns net/http's ResponseWriter of the request c serves,
-// beneath Echo's Response and the exchange: the one http.MaxBytesReader
-// must be given for net/http to close the connection after an oversized
-// body.
-func serverWriter(c echo.Context) http.ResponseWriter {
-	if x := exchangeOf(c); x != nil {
-		return x.ResponseWriter
-	}
-	return c.Response().Writer
-}
-
 // WriteHeader makes the decisions that belong to the response head, then
 // passes the status on. Informational responses (103 Early Hints, passed
 // on by proxyWriter) go straight through: the final head comes later.

@@ -201,12 +201,19 @@ func TestBodyOverTheLimitIs413(t *testing.T) {
 	}
 
 	ts := g.listen(t)
-	res, err := ts.Client().Post(ts.URL+"/upload", "application/octet-stream", io.NopCloser(&patternReader{left: 2 << 20}))
+	// Just over the limit: net/http would drain a remainder this small
+	// and keep the connection, unless told the body was too large.
+	res, err := ts.Client().Post(ts.URL+"/upload", "application/octet-stream", io.NopCloser(&patternReader{left: 1<<20 + 10<<10}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Fatalf("chunked body over the limit: status %d", res.StatusCode)
+	}
+	if !res.Close {
+		// The rest of the body is never read: keeping the connection
+		// would leave net/http to drain it, or misread it as requests.
+		t.Error("the connection stays open after a chunked body over the limit; want Connection: close")
 	}
 }

@@ -182,10 +182,10 @@ func (f *Forwarder) Forward(w http.ResponseWriter, r *http.Request) error {
 				f.route.Name, ErrBodyTooLarge, r.ContentLength, f.maxBody)
 		}
 		if r.ContentLength < 0 && r.Body != nil && r.Body != http.NoBody {
-			// Unknown length (chunked): count while streaming. Passing the
-			// real w lets net/http close the connection afterwards, since
-			// the rest of the body is never read.
-			r.Body = http.MaxBytesReader(w, r.Body, f.maxBody)
+			// Unknown length (chunked): count while streaming. net/http's
+			// own writer lets net/http close the connection afterwards,
+			// since the rest of the body is never read.
+			r.Body = http.MaxBytesReader(ServerWriter(w), r.Body, f.maxBody)
 		}
 	}
 	if f.fastEligible(r) {
@@ -238,6 +238,21 @@ func (f *Forwarder) classify(r *http.Request, cw *captureWriter, bodyErr error) 
 		return fmt.Errorf("%w: %w", ErrUpstreamTimeout, err)
 	default:
 		return fmt.Errorf("%w: %w", ErrUpstreamUnavailable, err)
+	}
+}
+
+// ServerWriter returns the writer net/http gave the handler, found by
+// following w's Unwrap chain as http.ResponseController does. Only that
+// writer lets http.MaxBytesReader tell net/http to close the connection
+// (its hook is unexported); through a wrapper, a body just over the limit
+// would be drained and the connection kept.
+func ServerWriter(w http.ResponseWriter) http.ResponseWriter {
+	for {
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return w
+		}
+		w = u.Unwrap()
 	}
 }
 
