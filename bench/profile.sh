@@ -20,48 +20,24 @@ GO=${GO:-go}
 cd "$(dirname "$0")/.."
 root=$PWD
 KEEP=${KEEP:-$root/bench/profile}
-die() { echo "profile: $*" >&2; exit 1; }
+prog=profile
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 command -v wrk >/dev/null && command -v curl >/dev/null || die "needs wrk and curl (apt-get install wrk curl)"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/gatewayd-profile.XXXXXX")
-pids=()
-cleanup() {
-	local pid
-	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-	for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# free_port prints a loopback port nobody listens on (below the ephemeral
-# range, as in run.sh).
-next_port=$((11000 + RANDOM % 15000))
-free_port() {
-	while (exec 3<>"/dev/tcp/127.0.0.1/$next_port") 2>/dev/null; do next_port=$((next_port + 1)); done
-	PORT=$next_port
-	next_port=$((next_port + 1))
-}
-# wait_ok URL: poll (bounded) until URL answers 200.
-wait_ok() {
-	local deadline=$((SECONDS + 30))
-	until [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1" || true)" = 200 ]; do
-		[ $SECONDS -lt $deadline ] || { cat "$work"/*.log >&2; die "$1 did not answer 200"; }
-		sleep 0.05
-	done
-}
+make_work profile
 
 echo "profile: building" >&2
 CGO_ENABLED=0 "$GO" build -trimpath -o "$work/gatewayd" ./cmd/gatewayd
 CGO_ENABLED=0 "$GO" build -trimpath -o "$work/upstream" ./bench/upstream
 
-free_port; UP=127.0.0.1:$PORT
+pick_port; UP=127.0.0.1:$PORT
 "$work/upstream" -listen "$UP" >"$work/upstream.log" 2>&1 &
-pids+=($!)
-wait_ok "http://$UP/"
+up_pid=$!; pids+=("$up_pid")
+wait_http "http://$UP/" 200 upstream "$up_pid"
 
-free_port; GW=127.0.0.1:$PORT
-free_port; ADMIN=127.0.0.1:$PORT
+pick_port; GW=127.0.0.1:$PORT
+pick_port; ADMIN=127.0.0.1:$PORT
 sed -e "s|__LISTEN__|$GW|g" -e "s|__UPSTREAM__|$UP|g" \
 	-e "s|^  listen: \"\"|  listen: \"$ADMIN\"\n  pprof: true|" bench/gateway.yaml.tmpl >"$work/gateway.yaml"
 grep -q "pprof: true" "$work/gateway.yaml" || die "bench/gateway.yaml.tmpl changed: could not enable admin.pprof"
@@ -69,8 +45,8 @@ env -i PATH="$PATH" HOME="$work" \
 	JWT_SECRET="profile-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
 	DATABASE_URL="sqlite:$work/gateway.db" \
 	"$work/gatewayd" --config "$work/gateway.yaml" serve >"$work/gatewayd.log" 2>&1 &
-pids+=($!)
-wait_ok "http://$GW/healthz"
+gw_pid=$!; pids+=("$gw_pid")
+wait_http "http://$GW/healthz" 200 gatewayd "$gw_pid"
 
 resp=$(curl -sS --max-time 10 -H 'Content-Type: application/json' \
 	-d '{"email":"profile@example.com","password":"profile-password-123"}' "http://$GW/auth/register")

@@ -72,7 +72,9 @@ cd "$(dirname "$0")/.."
 root=$PWD
 OUT=${OUT:-$root/bench/results.md}
 
-die() { echo "bench: $*" >&2; exit 1; }
+prog=bench
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 
 find_nginx() {
 	if command -v nginx >/dev/null 2>&1; then command -v nginx
@@ -106,40 +108,7 @@ NGINX=$(find_nginx)
 "$NGINX" -V 2>&1 | grep -q http_auth_request_module ||
 	die "$NGINX lacks the auth_request module; install nginx-light or nginx"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/gatewayd-bench.XXXXXX")
-pids=()
-cleanup() {
-	local pid
-	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-	for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# pick_port sets PORT to a loopback port nobody listens on, below the
-# ephemeral range so that no outgoing connection can be holding it.
-ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-span=$((ephemeral_low - 10500))
-[ "$span" -gt 1000 ] || span=20000
-next_port=$((10000 + RANDOM % span))
-pick_port() {
-	while (exec 3<>"/dev/tcp/127.0.0.1/$next_port") 2>/dev/null; do next_port=$((next_port + 1)); done
-	PORT=$next_port
-	next_port=$((next_port + 1))
-}
-
-# wait_http URL STATUS NAME PID: poll (bounded) until URL answers STATUS.
-wait_http() {
-	local deadline=$((SECONDS + 30)) code=none
-	while :; do
-		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1" || true)
-		[ "$code" = "$2" ] && return 0
-		kill -0 "$4" 2>/dev/null || { cat "$work/$3.log" >&2; die "$3 exited"; }
-		[ $SECONDS -lt $deadline ] || { cat "$work/$3.log" >&2; die "$3: $1 answered $code, want $2"; }
-		sleep 0.05
-	done
-}
+make_work bench
 
 echo "bench: building gatewayd, the upstream and the bare and floor proxies" >&2
 CGO_ENABLED=0 "$GO" build -trimpath -o "$work/gatewayd" ./cmd/gatewayd

@@ -10,7 +10,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -18,18 +17,12 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
+
+	"github.com/authgate/gatewayd/bench/internal/benchcmd"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+func main() { benchcmd.Main(run) }
 
 // run proxies every request to -upstream until ctx ends. It prints
 // "listening on ADDR" once ready.
@@ -56,22 +49,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		ReadHeaderTimeout: 5 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	fmt.Fprintln(stdout, "listening on", ln.Addr())
-	select {
-	case err := <-errc:
-		fmt.Fprintln(stderr, "bareproxy:", err)
-		return 1
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		fmt.Fprintln(stderr, "bareproxy:", err)
-		return 1
-	}
-	return 0
+	return benchcmd.Serve(ctx, "bareproxy", ln, srv.Serve, srv.Shutdown, stdout, stderr)
 }
 
 // newProxy is the minimum a Go reverse proxy does: Rewrite to the target

@@ -19,27 +19,19 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/url"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/authgate/gatewayd/bench/internal/benchcmd"
 	"github.com/valyala/fasthttp"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+func main() { benchcmd.Main(run) }
 
 // run proxies every request to -upstream until ctx ends. It prints
 // "listening on ADDR" once ready.
@@ -80,22 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		srv := newFastHTTPServer(client, target.Host)
 		serve, shutdown = srv.Serve, srv.ShutdownWithContext
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- serve(ln) }()
-	fmt.Fprintln(stdout, "listening on", ln.Addr())
-	select {
-	case err := <-errc:
-		fmt.Fprintln(stderr, "floorproxy:", err)
-		return 1
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		fmt.Fprintln(stderr, "floorproxy:", err)
-		return 1
-	}
-	return 0
+	return benchcmd.Serve(ctx, "floorproxy", ln, serve, shutdown, stdout, stderr)
 }
 
 // newClient is the upstream leg: one keep-alive pool to the target, sized

@@ -1,15 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/authgate/gatewayd/bench/internal/benchcmd/benchcmdtest"
 )
 
 // The floor measurement is only meaningful if both servers really forward:
@@ -30,7 +29,7 @@ func TestRunForwards(t *testing.T) {
 
 	for _, server := range []string{"nethttp", "fasthttp"} {
 		t.Run(server, func(t *testing.T) {
-			addr, stop := start(t, "-upstream", up.URL, "-server", server)
+			addr, stop := benchcmdtest.Start(t, run, "-upstream", up.URL, "-server", server)
 			for _, method := range []string{http.MethodGet, http.MethodPost} {
 				var body io.Reader
 				if method == http.MethodPost {
@@ -60,37 +59,6 @@ func TestRunForwards(t *testing.T) {
 				t.Errorf("exit code %d after shutdown, want 0", code)
 			}
 		})
-	}
-}
-
-// start runs the proxy with args and returns its address and a function
-// that stops it and returns its exit code.
-func start(t *testing.T, args ...string) (string, func() int) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	var stderr bytes.Buffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, append([]string{"-listen", "127.0.0.1:0"}, args...), pw, &stderr)
-		pw.Close()
-	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
-	if err != nil || !ok {
-		cancel()
-		t.Fatalf("first line %q (%v); stderr: %s", line, err, stderr.String())
-	}
-	return addr, func() int {
-		cancel()
-		select {
-		case code := <-done:
-			return code
-		case <-time.After(10 * time.Second):
-			t.Fatal("no exit 10s after cancel")
-			return -1
-		}
 	}
 }
 

@@ -7,28 +7,21 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"os/signal"
 	"strconv"
-	"syscall"
 	"time"
+
+	"github.com/authgate/gatewayd/bench/internal/benchcmd"
 )
 
 // body is the fixed response: small, like a typical JSON API answer.
 const body = `{"ok":true}` + "\n"
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+func main() { benchcmd.Main(run) }
 
 // run serves until ctx ends. It prints "listening on ADDR" once ready so
 // the script can wait for it.
@@ -49,22 +42,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		ReadHeaderTimeout: 5 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	fmt.Fprintln(stdout, "listening on", ln.Addr())
-	select {
-	case err := <-errc:
-		fmt.Fprintln(stderr, "upstream:", err)
-		return 1
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		fmt.Fprintln(stderr, "upstream:", err)
-		return 1
-	}
-	return 0
+	return benchcmd.Serve(ctx, "upstream", ln, srv.Serve, srv.Shutdown, stdout, stderr)
 }
 
 // handler answers 200 with body. The headers are set directly in the map

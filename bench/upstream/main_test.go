@@ -1,14 +1,14 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authgate/gatewayd/bench/internal/benchcmd/benchcmdtest"
 )
 
 // The benchmark's sanity check compares the body byte for byte, so the
@@ -42,18 +42,7 @@ func TestHandlerAnswersFixedBody(t *testing.T) {
 
 // run reports its address, serves, and returns 0 once its context ends.
 func TestRunServesUntilCancelled(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	code := make(chan int, 1)
-	var stderr bytes.Buffer
-	go func() { code <- run(ctx, []string{"-listen", "127.0.0.1:0"}, pw, &stderr) }()
-
-	line := make([]byte, 64)
-	n, err := pr.Read(line)
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := strings.TrimSpace(strings.TrimPrefix(string(line[:n]), "listening on"))
+	addr, stop := benchcmdtest.Start(t, run)
 	resp, err := (&http.Client{Timeout: 5 * time.Second}).Get("http://" + addr + "/")
 	if err != nil {
 		t.Fatal(err)
@@ -62,13 +51,7 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("status %d, want 200", resp.StatusCode)
 	}
-	cancel()
-	select {
-	case c := <-code:
-		if c != 0 {
-			t.Errorf("exit code %d, want 0; stderr: %s", c, stderr.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("run did not return after cancel")
+	if code := stop(); code != 0 {
+		t.Errorf("exit code %d, want 0", code)
 	}
 }
